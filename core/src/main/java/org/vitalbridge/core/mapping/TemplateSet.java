@@ -1,0 +1,197 @@
+package org.vitalbridge.core.mapping;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.vitalbridge.core.mapping.MappingTemplate.Condition;
+import org.vitalbridge.core.mapping.MappingTemplate.Rule;
+import org.vitalbridge.core.mapping.MappingTemplate.Scope;
+import org.vitalbridge.core.model.DeviceReading;
+import org.vitalbridge.core.model.Rejection;
+import org.vitalbridge.core.model.RejectionReason;
+import org.vitalbridge.core.time.TimeFormat;
+import org.vitalbridge.core.time.TimeSpec;
+
+/** The loaded templates; maps a JSON payload with the first template whose match rule holds. */
+public final class TemplateSet {
+  private final List<MappingTemplate> templates;
+
+  TemplateSet(List<MappingTemplate> templates) {
+    this.templates = List.copyOf(templates);
+  }
+
+  public int size() {
+    return templates.size();
+  }
+
+  /** Template ids with versions, in match order. */
+  public List<String> names() {
+    return templates.stream().map(MappingTemplate::mappingName).toList();
+  }
+
+  public MappingResult map(JsonNode payload) {
+    for (MappingTemplate t : templates) {
+      if (matches(t, payload)) {
+        List<DeviceReading> readings = new ArrayList<>();
+        Resolved top = Resolved.EMPTY.with(t.scope(), payload, null, "$");
+        for (Rule rule : t.measurements()) {
+          walk(rule, payload, null, "$", top, readings);
+        }
+        if (readings.isEmpty()) {
+          return new MappingResult.Failed(
+              new Rejection(
+                  RejectionReason.MISSING_FIELD,
+                  "measurements",
+                  "template " + t.mappingName() + " matched but found no measurements"));
+        }
+        return new MappingResult.Mapped(t.mappingName(), readings);
+      }
+    }
+    return new MappingResult.Failed(
+        new Rejection(
+            RejectionReason.NO_TEMPLATE,
+            null,
+            templates.isEmpty()
+                ? "no mapping templates are loaded"
+                : "no template matches this payload (tried " + String.join(", ", names()) + ")"));
+  }
+
+  private static boolean matches(MappingTemplate t, JsonNode payload) {
+    for (Condition c : t.match()) {
+      JsonNode n = c.path().node(payload, null);
+      if (n == null) {
+        return false;
+      }
+      String text = Expr.asText(n);
+      if (c.equals() != null && !c.equals().equals(text)) {
+        return false;
+      }
+      if (c.matches() != null && (text == null || !c.matches().matcher(text).matches())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void walk(
+      Rule rule,
+      JsonNode root,
+      JsonNode item,
+      String context,
+      Resolved outer,
+      List<DeviceReading> out) {
+    if (rule.each() != null || rule.entries() != null) {
+      List<JsonNode> items =
+          rule.each() != null
+              ? rule.each().items(root, item)
+              : entries(rule.entries().node(root, item));
+      String base = field(rule.each() != null ? rule.each() : rule.entries(), context);
+      for (int i = 0; i < items.size(); i++) {
+        String itemContext =
+            base.endsWith("[*]")
+                ? base.substring(0, base.length() - 3) + "[" + i + "]"
+                : base + "[" + i + "]";
+        apply(rule, root, items.get(i), itemContext, outer, out);
+      }
+    } else {
+      apply(rule, root, item, context, outer, out);
+    }
+  }
+
+  private static void apply(
+      Rule rule,
+      JsonNode root,
+      JsonNode item,
+      String context,
+      Resolved outer,
+      List<DeviceReading> out) {
+    Resolved scope = outer.with(rule.scope(), root, item, context);
+    if (!rule.children().isEmpty()) {
+      for (Rule child : rule.children()) {
+        walk(child, root, item, context, scope, out);
+      }
+      return;
+    }
+    String value = rule.value().text(root, item);
+    if (value == null && rule.optional()) {
+      return;
+    }
+    out.add(
+        new DeviceReading(
+            scope.device,
+            rule.label().text(root, item),
+            value,
+            rule.unit() == null ? null : rule.unit().text(root, item),
+            scope.timestamp,
+            scope.timeSpec,
+            new DeviceReading.Fields(
+                scope.deviceField,
+                field(rule.label(), context),
+                field(rule.value(), context),
+                rule.unit() == null ? "unit" : field(rule.unit(), context),
+                scope.timestampField),
+            scope.location));
+  }
+
+  /** An object's fields as {@code {"key": name, "value": node}} items. */
+  private static List<JsonNode> entries(JsonNode node) {
+    List<JsonNode> out = new ArrayList<>();
+    if (node == null || !node.isObject()) {
+      return out;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      ObjectNode entry = JsonNodeFactory.instance.objectNode();
+      entry.put("key", e.getKey());
+      entry.set("value", e.getValue());
+      out.add(entry);
+    }
+    return out;
+  }
+
+  private static String field(Expr e, String context) {
+    if (!e.isPath()) {
+      return "(literal " + e.text() + ")";
+    }
+    return e.text().startsWith("@") ? context + e.text().substring(1) : e.text();
+  }
+
+  /** Device, time and location resolved to text at one level of nesting. */
+  private record Resolved(
+      String device,
+      String deviceField,
+      String timestamp,
+      TimeSpec timeSpec,
+      String timestampField,
+      String location) {
+    static final Resolved EMPTY =
+        new Resolved(null, "device", null, TimeSpec.AUTO, "timestamp", null);
+
+    Resolved with(Scope s, JsonNode root, JsonNode item, String context) {
+      String d = device;
+      String df = deviceField;
+      if (s.device() != null) {
+        d = s.device().text(root, item);
+        df = field(s.device(), context);
+      }
+      String ts = timestamp;
+      TimeSpec spec = timeSpec;
+      String tf = timestampField;
+      if (s.timestamp() != null) {
+        JsonNode n = s.timestamp().node(root, item);
+        ts = Expr.asText(n);
+        spec = s.timeSpec();
+        if (n != null && n.isNumber() && spec.format() == TimeFormat.AUTO) {
+          spec = new TimeSpec(TimeFormat.EPOCH, spec.zone(), spec.pattern());
+        }
+        tf = field(s.timestamp(), context);
+      }
+      String loc = s.location() != null ? s.location().text(root, item) : location;
+      return new Resolved(d, df, ts, spec, tf, loc);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package org.vitalbridge.core.model;
+
+import java.util.Objects;
+import org.vitalbridge.core.time.TimeSpec;
+
+/**
+ * One reading as a decoder found it, before harmonization: still in the device's words.
+ *
+ * @param device device identity, {@code null} when the payload carried none
+ * @param label the device's name for the metric (a synonym, an MDC reference id or an MDC code)
+ * @param value the value as text, {@code null} when absent
+ * @param unit the unit as the device wrote it, {@code null} when absent
+ * @param timestamp the time as the device wrote it, {@code null} when absent
+ * @param timeSpec how to read {@code timestamp}
+ * @param fields names of the fields the parts came from, for rejections
+ * @param location bed / point of care when the payload names one, else {@code null}
+ */
+public record DeviceReading(
+    String device,
+    String label,
+    String value,
+    String unit,
+    String timestamp,
+    TimeSpec timeSpec,
+    Fields fields,
+    String location) {
+
+  public DeviceReading {
+    Objects.requireNonNull(timeSpec, "timeSpec");
+    fields = fields == null ? Fields.DEFAULT : fields;
+  }
+
+  /** Where each part came from (field names or JSONPath expressions). */
+  public record Fields(String device, String label, String value, String unit, String timestamp) {
+    public static final Fields DEFAULT =
+        new Fields("device", "label", "value", "unit", "timestamp");
+  }
+}

@@ -1,0 +1,26 @@
+package org.vitalbridge.core.model;
+
+/** Facts about a measurement that a consumer must be able to see. */
+public enum MeasurementFlag {
+  /** The device sent no time; the receive time stands in for it. */
+  TIME_FROM_RECEIPT("time-from-receipt"),
+  /** The observation time lies further in the future than the configured clock-skew tolerance. */
+  FUTURE_TIMESTAMP("future-timestamp"),
+  /** A local time that did not exist (DST gap); read with the offset in force before the gap. */
+  LOCAL_TIME_IN_GAP("local-time-in-dst-gap"),
+  /** A local time that occurred twice (DST overlap); read with the earlier offset. */
+  LOCAL_TIME_AMBIGUOUS("local-time-ambiguous"),
+  OUT_OF_RANGE("out-of-range"),
+  DEVICE_ALARM("device-alarm"),
+  INTERPOLATED("interpolated");
+
+  private final String code;
+
+  MeasurementFlag(String code) {
+    this.code = code;
+  }
+
+  public String code() {
+    return code;
+  }
+}

@@ -1,0 +1,25 @@
+package org.vitalbridge.core.model;
+
+/** Machine-readable reasons a message or reading is rejected; the code is what APIs show. */
+public enum RejectionReason {
+  MISSING_FIELD("missing-field"),
+  NOT_NUMERIC("not-numeric"),
+  OUT_OF_RANGE("out-of-range"),
+  UNKNOWN_METRIC("unknown-metric"),
+  UNIT_UNKNOWN("unit-unknown"),
+  UNIT_INCOMPATIBLE("unit-incompatible"),
+  BAD_TIMESTAMP("bad-timestamp"),
+  MALFORMED_PAYLOAD("malformed-payload"),
+  NO_TEMPLATE("no-template"),
+  PAYLOAD_TOO_LARGE("payload-too-large");
+
+  private final String code;
+
+  RejectionReason(String code) {
+    this.code = code;
+  }
+
+  public String code() {
+    return code;
+  }
+}

@@ -1,0 +1,83 @@
+package org.vitalbridge.core.model;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Objects;
+
+/** The value of a measurement: a quantity, a code, free text or a sampled series (waveform). */
+public sealed interface Value {
+
+  /** The form that goes into the deterministic id: equal values give equal keys. */
+  String canonicalKey();
+
+  /** A number with a UCUM unit. Trailing zeros are dropped so that 97 and 97.0 are one value. */
+  record Quantity(BigDecimal number, String unit) implements Value {
+    public Quantity {
+      Objects.requireNonNull(number, "number");
+      Objects.requireNonNull(unit, "unit");
+      number = number.signum() == 0 ? BigDecimal.ZERO : number.stripTrailingZeros();
+    }
+
+    @Override
+    public String canonicalKey() {
+      return number.toPlainString() + ' ' + unit;
+    }
+  }
+
+  /** A coded value, e.g. an alarm state or a device mode. */
+  record Coded(String system, String code, String display) implements Value {
+    public Coded {
+      Objects.requireNonNull(system, "system");
+      Objects.requireNonNull(code, "code");
+    }
+
+    @Override
+    public String canonicalKey() {
+      return system + '|' + code;
+    }
+  }
+
+  /** Free text a device reports. */
+  record Text(String text) implements Value {
+    public Text {
+      Objects.requireNonNull(text, "text");
+    }
+
+    @Override
+    public String canonicalKey() {
+      return "text:" + text;
+    }
+  }
+
+  /**
+   * A waveform strip: sample {@code i} is {@code origin + factor × data[i]} in {@code unit}, taken
+   * {@code periodMillis × i} after the observation time (the FHIR SampledData shape).
+   */
+  record SampledSeries(
+      BigDecimal origin, BigDecimal periodMillis, BigDecimal factor, String unit, List<Long> data)
+      implements Value {
+    public SampledSeries {
+      Objects.requireNonNull(origin, "origin");
+      Objects.requireNonNull(periodMillis, "periodMillis");
+      Objects.requireNonNull(factor, "factor");
+      Objects.requireNonNull(unit, "unit");
+      data = List.copyOf(data);
+      if (periodMillis.signum() <= 0) {
+        throw new IllegalArgumentException("sampling period must be positive");
+      }
+    }
+
+    @Override
+    public String canonicalKey() {
+      return "series:"
+          + origin.stripTrailingZeros().toPlainString()
+          + '/'
+          + periodMillis.stripTrailingZeros().toPlainString()
+          + '/'
+          + factor.stripTrailingZeros().toPlainString()
+          + ' '
+          + unit
+          + data;
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package org.vitalbridge.core.terminology;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Resolves vendor labels, MDC reference ids and MDC codes to metric definitions. A label can have
+ * more than one candidate (EtCO2 as a partial pressure or as a concentration); the harmonizer takes
+ * the first whose canonical unit the reading's unit converts to.
+ */
+public final class Terminology {
+  private final Map<String, MetricDefinition> byKey;
+  private final Map<String, List<MetricDefinition>> byLabel;
+  private final Map<String, List<MetricDefinition>> resolved = new ConcurrentHashMap<>();
+
+  Terminology(Collection<MetricDefinition> definitions) {
+    Map<String, MetricDefinition> keys = new LinkedHashMap<>();
+    Map<String, List<MetricDefinition>> primary = new LinkedHashMap<>();
+    Map<String, List<MetricDefinition>> secondary = new LinkedHashMap<>();
+    for (MetricDefinition d : definitions) {
+      keys.put(d.key(), d);
+      add(primary, d.key(), d);
+      add(primary, d.code().refId(), d);
+      add(primary, Integer.toString(d.code().mdc()), d);
+      d.synonyms().forEach(s -> add(primary, s, d));
+      d.alsoCodes().forEach(c -> add(secondary, c, d));
+    }
+    secondary.forEach(
+        (label, defs) ->
+            defs.forEach(d -> primary.computeIfAbsent(label, k -> new ArrayList<>()).add(d)));
+    Map<String, List<MetricDefinition>> frozen = new LinkedHashMap<>();
+    primary.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
+    this.byKey = Map.copyOf(keys);
+    this.byLabel = Map.copyOf(frozen);
+  }
+
+  private static void add(
+      Map<String, List<MetricDefinition>> index, String label, MetricDefinition d) {
+    List<MetricDefinition> list =
+        index.computeIfAbsent(Labels.normalize(label), k -> new ArrayList<>());
+    if (!list.contains(d)) {
+      list.add(d);
+    }
+  }
+
+  /** Candidates for a label, best first; empty when the label is unknown. */
+  public List<MetricDefinition> candidates(String label) {
+    List<MetricDefinition> hit = resolved.get(label);
+    if (hit != null) {
+      return hit;
+    }
+    List<MetricDefinition> found = byLabel.getOrDefault(Labels.normalize(label), List.of());
+    if (resolved.size() < 10_000) {
+      resolved.put(label, found);
+    }
+    return found;
+  }
+
+  public Optional<MetricDefinition> byKey(String key) {
+    return Optional.ofNullable(byKey.get(key));
+  }
+
+  /** The definition for an MDC code, if the terminology has one. */
+  public Optional<MetricDefinition> byMdc(int mdc) {
+    return candidates(Integer.toString(mdc)).stream()
+        .filter(d -> d.code().mdc() == mdc)
+        .findFirst();
+  }
+
+  public Collection<MetricDefinition> definitions() {
+    return byKey.values();
+  }
+}

@@ -1,0 +1,158 @@
+package org.vitalbridge.core.time;
+
+import java.math.BigDecimal;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.TemporalAccessor;
+import java.util.List;
+import org.vitalbridge.core.model.MeasurementFlag;
+
+/**
+ * Turns a device's timestamp text into a UTC instant. Local times (no zone or offset) are resolved
+ * in the zone given by the {@link TimeSpec} or, failing that, the device's zone. A local time in a
+ * DST gap is read with the offset in force before the gap (the device clock had not yet sprung
+ * forward) and one in an overlap with the earlier offset; both are flagged, never silent.
+ */
+public final class TimestampParser {
+
+  private static final DateTimeFormatter ISO =
+      new DateTimeFormatterBuilder()
+          .parseCaseInsensitive()
+          .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+          .optionalStart()
+          .appendOffset("+HH:MM", "Z")
+          .optionalEnd()
+          .optionalStart()
+          .appendOffset("+HHMM", "Z")
+          .optionalEnd()
+          .optionalStart()
+          .appendOffset("+HH", "Z")
+          .optionalEnd()
+          .toFormatter();
+
+  private static final BigDecimal MILLIS_PER_SECOND = BigDecimal.valueOf(1000);
+  private static final BigDecimal NANOS_PER_SECOND = BigDecimal.valueOf(1_000_000_000L);
+  private static final long EPOCH_MILLIS_THRESHOLD = 100_000_000_000L;
+
+  private TimestampParser() {}
+
+  /**
+   * Parses {@code text}.
+   *
+   * @param deviceZone the device's configured zone, used for local times when the spec names none
+   */
+  public static ParsedTime parse(String text, TimeSpec spec, ZoneId deviceZone)
+      throws BadTimestampException {
+    String t = text.strip();
+    if (t.isEmpty()) {
+      throw new BadTimestampException("empty timestamp");
+    }
+    ZoneId zone = spec.zone() != null ? spec.zone() : deviceZone;
+    try {
+      return switch (spec.format()) {
+        case AUTO -> parseAuto(t, zone);
+        case EPOCH -> epochByMagnitude(t);
+        case EPOCH_SECONDS -> new ParsedTime(epochSeconds(t), null);
+        case EPOCH_MILLIS -> new ParsedTime(epochMillis(t), null);
+        case ISO -> iso(t, zone);
+        case HL7_DTM -> Hl7Dtm.parse(t, zone);
+        case LOCAL ->
+            local(
+                spec.pattern() == null
+                    ? LocalDateTime.parse(t.replace(' ', 'T'))
+                    : LocalDateTime.parse(t, spec.pattern()),
+                zone);
+      };
+    } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
+      throw new BadTimestampException(
+          "cannot read '"
+              + t
+              + "' as "
+              + spec.format().name().toLowerCase()
+              + ": "
+              + e.getMessage());
+    }
+  }
+
+  private static ParsedTime parseAuto(String t, ZoneId zone) throws BadTimestampException {
+    if ((t.length() > 4 && t.charAt(4) == '-') || t.indexOf('T') > 0 || t.indexOf(':') > 0) {
+      return iso(t, zone);
+    }
+    if (isDigits(t) && t.length() == 13) {
+      return new ParsedTime(epochMillis(t), null);
+    }
+    return Hl7Dtm.parse(t, zone);
+  }
+
+  private static boolean isDigits(String t) {
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static ParsedTime epochByMagnitude(String t) {
+    BigDecimal n = new BigDecimal(t);
+    return new ParsedTime(
+        n.abs().compareTo(BigDecimal.valueOf(EPOCH_MILLIS_THRESHOLD)) >= 0
+            ? epochMillis(t)
+            : epochSeconds(t),
+        null);
+  }
+
+  static Instant epochSeconds(String t) {
+    BigDecimal seconds = new BigDecimal(t);
+    BigDecimal whole = seconds.setScale(0, java.math.RoundingMode.FLOOR);
+    long nanos = seconds.subtract(whole).multiply(NANOS_PER_SECOND).longValue();
+    return Instant.ofEpochSecond(whole.longValueExact(), nanos);
+  }
+
+  static Instant epochMillis(String t) {
+    if (isDigits(t)) {
+      return Instant.ofEpochMilli(Long.parseLong(t));
+    }
+    return epochSeconds(new BigDecimal(t).divide(MILLIS_PER_SECOND).toPlainString());
+  }
+
+  private static ParsedTime iso(String t, ZoneId zone) throws BadTimestampException {
+    String s =
+        t.length() > 10 && t.charAt(10) == ' ' ? t.substring(0, 10) + 'T' + t.substring(11) : t;
+    TemporalAccessor parsed;
+    try {
+      parsed = ISO.parseBest(s, OffsetDateTime::from, LocalDateTime::from);
+    } catch (DateTimeParseException e) {
+      throw new BadTimestampException("cannot read '" + t + "' as ISO-8601 date-time");
+    }
+    if (parsed instanceof OffsetDateTime odt) {
+      return new ParsedTime(odt.toInstant(), null);
+    }
+    return local((LocalDateTime) parsed, zone);
+  }
+
+  /** Resolves a local date-time in {@code zone}, flagging DST gaps and overlaps. */
+  static ParsedTime local(LocalDateTime ldt, ZoneId zone) throws BadTimestampException {
+    if (zone == null) {
+      throw new BadTimestampException(
+          "local time '" + ldt + "' has no offset and no zone is configured for the device");
+    }
+    List<ZoneOffset> offsets = zone.getRules().getValidOffsets(ldt);
+    if (offsets.size() == 1) {
+      return new ParsedTime(ldt.toInstant(offsets.get(0)), null);
+    }
+    if (offsets.isEmpty()) {
+      ZoneOffset before = zone.getRules().getTransition(ldt).getOffsetBefore();
+      return new ParsedTime(ldt.toInstant(before), MeasurementFlag.LOCAL_TIME_IN_GAP);
+    }
+    return new ParsedTime(ldt.toInstant(offsets.get(0)), MeasurementFlag.LOCAL_TIME_AMBIGUOUS);
+  }
+}

@@ -1,0 +1,51 @@
+package org.vitalbridge.core.units;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Turns a vendor's unit text into UCUM: an exact alias wins (so a thermometer's "C" is Celsius, not
+ * coulomb), then the text itself if it is valid UCUM, then a case-insensitive alias.
+ */
+public final class UnitResolver {
+  private final UnitAliases aliases;
+  private final UcumUnits ucum;
+  private final Map<String, String> cache = new ConcurrentHashMap<>();
+
+  public UnitResolver(UnitAliases aliases, UcumUnits ucum) {
+    this.aliases = aliases;
+    this.ucum = ucum;
+  }
+
+  /** The UCUM code for {@code unit}. */
+  public String toUcum(String unit) throws UnitException {
+    String hit = cache.get(unit);
+    if (hit != null) {
+      return hit;
+    }
+    String resolved = resolve(unit.strip());
+    if (resolved == null) {
+      throw new UnitException(
+          UnitException.Kind.UNKNOWN, "'" + unit + "' is neither UCUM nor a known unit alias");
+    }
+    if (cache.size() < 10_000) {
+      cache.put(unit, resolved);
+    }
+    return resolved;
+  }
+
+  private String resolve(String unit) {
+    String alias = aliases.exactAlias(unit);
+    if (alias != null) {
+      return alias;
+    }
+    if (!unit.isEmpty() && ucum.isValid(unit)) {
+      return unit;
+    }
+    return aliases.foldedAlias(unit);
+  }
+
+  public UcumUnits ucum() {
+    return ucum;
+  }
+}
