@@ -1,0 +1,36 @@
+package org.vitalbridge.server.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code vitalbridge} command line. */
+@Command(
+    name = "vitalbridge",
+    mixinStandardHelpOptions = true,
+    version = "VitalBridge 0.1.0",
+    description = "Open-source medical device integration engine.",
+    subcommands = {NormalizeCommand.class})
+public final class Main implements Runnable {
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit code: 0 ran, 2 usage or configuration error. */
+  static int execute(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExitCodeExceptionMapper(e -> 2);
+    cli.setParameterExceptionHandler(
+        (ex, a) -> {
+          cli.getErr().println(ex.getMessage());
+          ex.getCommandLine().usage(cli.getErr());
+          return 2;
+        });
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+}
