@@ -1,0 +1,227 @@
+package org.vitalbridge.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * A connection pool to SQLite or PostgreSQL with the schema migrated. Opening checks what an
+ * operator would otherwise meet as a stack trace: another process holding the SQLite file, a file
+ * that is not a database, an unreachable PostgreSQL.
+ */
+final class Database implements AutoCloseable {
+  private final HikariDataSource pool;
+  private final boolean sqlite;
+  private final Path sqliteFile;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+
+  private Database(
+      HikariDataSource pool,
+      boolean sqlite,
+      Path sqliteFile,
+      FileChannel lockChannel,
+      FileLock lock) {
+    this.pool = pool;
+    this.sqlite = sqlite;
+    this.sqliteFile = sqliteFile;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+  }
+
+  static Database open(StoreConfig config) {
+    return config.isSqlite() ? openSqlite(config) : openPostgres(config);
+  }
+
+  private static Database openSqlite(StoreConfig config) {
+    Path file = config.sqliteFile().toAbsolutePath();
+    FileChannel channel = null;
+    FileLock lock;
+    try {
+      Files.createDirectories(file.getParent());
+      Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+      channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      lock = channel.tryLock();
+    } catch (IOException | OverlappingFileLockException e) {
+      closeQuietly(channel);
+      throw new StoreException("cannot lock SQLite store " + file + ": " + e.getMessage(), e);
+    }
+    if (lock == null) {
+      closeQuietly(channel);
+      throw new StoreException(
+          "SQLite store "
+              + file
+              + " is in use by another VitalBridge process (lock held on "
+              + file.getFileName()
+              + ".lock); stop it or configure another store file");
+    }
+    SQLiteConfig sc = new SQLiteConfig();
+    sc.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    sc.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(config.sqliteSynchronous()));
+    sc.setBusyTimeout(10_000);
+    sc.enforceForeignKeys(true);
+    SQLiteDataSource ds = new SQLiteDataSource(sc);
+    ds.setUrl("jdbc:sqlite:" + file);
+    HikariConfig hc = new HikariConfig();
+    hc.setDataSource(ds);
+    hc.setPoolName("vitalbridge-sqlite");
+    hc.setMaximumPoolSize(4);
+    hc.setAutoCommit(true);
+    hc.setInitializationFailTimeout(-1);
+    HikariDataSource pool = new HikariDataSource(hc);
+    Database db = new Database(pool, true, file, channel, lock);
+    try {
+      db.checkSqliteReadable(file);
+      migrate(pool, "classpath:db/sqlite", null);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+    return db;
+  }
+
+  private void checkSqliteReadable(Path file) {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("PRAGMA schema_version");
+      var rs = s.executeQuery("PRAGMA quick_check");
+      if (rs.next() && !"ok".equals(rs.getString(1))) {
+        throw new StoreException(
+            "SQLite store "
+                + file
+                + " failed its integrity check: "
+                + rs.getString(1)
+                + " — restore it from backup or move it aside");
+      }
+    } catch (SQLException e) {
+      String msg = e.getMessage() == null ? "" : e.getMessage();
+      if (msg.contains("NOTADB") || msg.contains("not a database") || msg.contains("CORRUPT")) {
+        throw new StoreException(
+            "SQLite store "
+                + file
+                + " is not a valid database (corrupt or not SQLite): move it"
+                + " aside or restore it from backup",
+            e);
+      }
+      if (msg.contains("BUSY") || msg.contains("locked")) {
+        throw new StoreException(
+            "SQLite store " + file + " is locked by another program; close it and retry", e);
+      }
+      throw new StoreException("cannot open SQLite store " + file + ": " + msg, e);
+    }
+  }
+
+  private static Database openPostgres(StoreConfig config) {
+    HikariConfig hc = new HikariConfig();
+    hc.setJdbcUrl(config.jdbcUrl());
+    hc.setUsername(config.user());
+    if (config.password() != null) {
+      hc.setPassword(config.password());
+    }
+    hc.setPoolName("vitalbridge-postgresql");
+    hc.setMaximumPoolSize(8);
+    hc.setConnectionTimeout(5_000);
+    String schema = config.schema() == null ? "public" : config.schema();
+    if (!schema.matches("[a-z_][a-z0-9_]*")) {
+      throw new StoreException(
+          "PostgreSQL schema name '" + schema + "' must match [a-z_][a-z0-9_]*");
+    }
+    hc.setConnectionInitSql("SET search_path TO " + schema);
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(hc);
+    } catch (RuntimeException e) {
+      throw new StoreException(
+          "cannot connect to PostgreSQL at " + config.jdbcUrl() + ": " + rootMessage(e), e);
+    }
+    try {
+      migrate(pool, "classpath:db/postgresql", schema);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+    return new Database(pool, false, null, null, null);
+  }
+
+  private static void migrate(DataSource ds, String location, String schema) {
+    try {
+      var fw = Flyway.configure().dataSource(ds).locations(location).loggers("slf4j");
+      if (schema != null) {
+        fw = fw.schemas(schema).defaultSchema(schema).createSchemas(true);
+      }
+      fw.load().migrate();
+    } catch (FlywayException e) {
+      throw new StoreException("schema migration failed: " + rootMessage(e), e);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+
+  Connection connection() throws SQLException {
+    return pool.getConnection();
+  }
+
+  boolean isSqlite() {
+    return sqlite;
+  }
+
+  /** Bytes on disk (SQLite file plus WAL), or -1 for PostgreSQL (ask the server). */
+  long fileBytes() {
+    if (!sqlite) {
+      return -1;
+    }
+    long total = 0;
+    for (String suffix : new String[] {"", "-wal", "-shm"}) {
+      Path p = sqliteFile.resolveSibling(sqliteFile.getFileName() + suffix);
+      try {
+        total += Files.exists(p) ? Files.size(p) : 0;
+      } catch (IOException e) {
+        // A file that vanished between exists and size contributes nothing.
+      }
+    }
+    return total;
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+    try {
+      if (lock != null) {
+        lock.release();
+      }
+    } catch (IOException e) {
+      // Closing the channel below releases the lock as well.
+    }
+    closeQuietly(lockChannel);
+  }
+
+  private static void closeQuietly(FileChannel c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        // Nothing useful to do on close failure of a lock file.
+      }
+    }
+  }
+}

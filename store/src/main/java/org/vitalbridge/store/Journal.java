@@ -1,0 +1,147 @@
+package org.vitalbridge.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vitalbridge.core.model.RawMessage;
+
+/**
+ * The durable journal of raw messages with group commit. Concurrent {@link #append} calls are
+ * queued; one writer thread takes everything waiting (up to {@code maxBatch}), writes it in one
+ * transaction and commits, and only then completes the callers' futures. An adapter acknowledges a
+ * device when its future completes: acknowledged means committed.
+ */
+public final class Journal implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Journal.class);
+  private static final String INSERT =
+      "INSERT INTO raw_message (id, received_at, adapter, content_type, source, device_identity,"
+          + " payload, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
+
+  private record Pending(RawMessage message, CompletableFuture<Void> done) {}
+
+  private final Database db;
+  private final int maxPayloadBytes;
+  private final int maxBatch;
+  private final BlockingQueue<Pending> queue;
+  private final Runnable afterCommit;
+  private final Thread writer;
+  private volatile boolean running = true;
+
+  Journal(Database db, StoreConfig config, Runnable afterCommit) {
+    this.db = db;
+    this.maxPayloadBytes = config.maxPayloadBytes();
+    this.maxBatch = config.maxBatch();
+    this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+    this.afterCommit = afterCommit;
+    this.writer = new Thread(this::writeLoop, "vitalbridge-journal-writer");
+    this.writer.setDaemon(true);
+    this.writer.start();
+  }
+
+  /**
+   * Journals {@code message}. The future completes once the message is committed, or fails with
+   * {@link PayloadTooLargeException} (never journaled), a {@link StoreException} when the journal
+   * is full or closed, or the database error.
+   */
+  public CompletableFuture<Void> append(RawMessage message) {
+    if (message.size() > maxPayloadBytes) {
+      return CompletableFuture.failedFuture(
+          new PayloadTooLargeException(message.size(), maxPayloadBytes));
+    }
+    if (!running) {
+      return CompletableFuture.failedFuture(new StoreException("journal is closed"));
+    }
+    Pending p = new Pending(message, new CompletableFuture<>());
+    try {
+      if (!queue.offer(p, 5, TimeUnit.SECONDS)) {
+        return CompletableFuture.failedFuture(
+            new StoreException("journal is overloaded (" + queue.size() + " appends waiting)"));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return CompletableFuture.failedFuture(new StoreException("interrupted while journaling", e));
+    }
+    return p.done();
+  }
+
+  /** Appends waiting for the writer. */
+  public int backlog() {
+    return queue.size();
+  }
+
+  private void writeLoop() {
+    List<Pending> batch = new ArrayList<>(maxBatch);
+    while (running || !queue.isEmpty()) {
+      try {
+        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, maxBatch - 1);
+        commit(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } finally {
+        batch.clear();
+      }
+    }
+    Pending left;
+    while ((left = queue.poll()) != null) {
+      left.done().completeExceptionally(new StoreException("journal closed before commit"));
+    }
+  }
+
+  private void commit(List<Pending> batch) {
+    try (Connection c = db.connection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+        for (Pending p : batch) {
+          RawMessage m = p.message();
+          ps.setString(1, m.id());
+          ps.setLong(2, Times.micros(m.receivedAt()));
+          ps.setString(3, m.adapter());
+          ps.setString(4, m.contentType());
+          ps.setString(5, m.sourceAddress());
+          ps.setString(6, m.deviceIdentity());
+          ps.setBytes(7, m.payload());
+          ps.setInt(8, m.size());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      log.error("journal commit of {} messages failed: {}", batch.size(), e.getMessage());
+      StoreException failure = new StoreException("journal commit failed: " + e.getMessage(), e);
+      batch.forEach(p -> p.done().completeExceptionally(failure));
+      return;
+    }
+    batch.forEach(p -> p.done().complete(null));
+    afterCommit.run();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    try {
+      writer.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package org.vitalbridge.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Longitudinal reads: measurements by patient / device / metric / time, and bucketed trends. */
+public final class MeasurementQueries {
+  static final String COLUMNS =
+      "id, device, subject, location, mdc, refid, loinc, display, value_kind, value_text, unit,"
+          + " observed_at, received_at, status, flags, raw_id, mapping";
+
+  private final Database db;
+
+  MeasurementQueries(Database db) {
+    this.db = db;
+  }
+
+  public List<StoredMeasurement> find(MeasurementQuery q) {
+    String sql =
+        "SELECT "
+            + COLUMNS
+            + " FROM measurement WHERE "
+            + where()
+            + " ORDER BY observed_at, id LIMIT ?";
+    try (Connection c = db.connection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = bind(ps, q);
+      ps.setInt(i, q.limit());
+      return read(ps);
+    } catch (SQLException e) {
+      throw new StoreException("measurement query failed: " + e.getMessage(), e);
+    }
+  }
+
+  public Optional<StoredMeasurement> byId(UUID id) {
+    try (Connection c = db.connection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT " + COLUMNS + " FROM measurement WHERE id = ?")) {
+      ps.setString(1, id.toString());
+      return read(ps).stream().findFirst();
+    } catch (SQLException e) {
+      throw new StoreException("measurement lookup failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** avg/min/max/count per {@code bucket} interval (aligned to the epoch), numeric values only. */
+  public List<TrendBucket> trend(MeasurementQuery q, Duration bucket) {
+    long width = bucket.toNanos() / 1000;
+    if (width <= 0) {
+      throw new IllegalArgumentException("bucket must be at least one microsecond");
+    }
+    String b = "(observed_at - (observed_at % " + width + "))";
+    String sql =
+        "SELECT "
+            + b
+            + " AS bucket, COUNT(*), AVG(value_num), MIN(value_num), MAX(value_num)"
+            + " FROM measurement WHERE "
+            + where()
+            + " AND value_num IS NOT NULL"
+            + " GROUP BY "
+            + b
+            + " ORDER BY bucket LIMIT ?";
+    try (Connection c = db.connection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = bind(ps, q);
+      ps.setInt(i, q.limit());
+      List<TrendBucket> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new TrendBucket(
+                  Times.instant(rs.getLong(1)),
+                  rs.getLong(2),
+                  rs.getDouble(3),
+                  rs.getDouble(4),
+                  rs.getDouble(5)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("trend query failed: " + e.getMessage(), e);
+    }
+  }
+
+  public long count() {
+    try (Connection c = db.connection();
+        PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM measurement");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new StoreException("count failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static String where() {
+    return "(CAST(? AS TEXT) IS NULL OR subject = ?) AND (CAST(? AS TEXT) IS NULL OR device = ?)"
+        + " AND (CAST(? AS INTEGER) IS NULL OR mdc = ?)"
+        + " AND observed_at >= ? AND observed_at < ?";
+  }
+
+  private static int bind(PreparedStatement ps, MeasurementQuery q) throws SQLException {
+    ps.setObject(1, q.subject(), java.sql.Types.VARCHAR);
+    ps.setObject(2, q.subject(), java.sql.Types.VARCHAR);
+    ps.setObject(3, q.device(), java.sql.Types.VARCHAR);
+    ps.setObject(4, q.device(), java.sql.Types.VARCHAR);
+    ps.setObject(5, q.mdc(), java.sql.Types.INTEGER);
+    ps.setObject(6, q.mdc(), java.sql.Types.INTEGER);
+    ps.setLong(7, Times.micros(q.from()));
+    ps.setLong(8, Times.micros(q.to()));
+    return 9;
+  }
+
+  static List<StoredMeasurement> read(PreparedStatement ps) throws SQLException {
+    List<StoredMeasurement> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(StoredMeasurements.at(rs, 1));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,191 @@
+package org.vitalbridge.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vitalbridge.core.pipeline.MessageProcessor;
+
+/**
+ * Takes committed raw messages in journal order, runs decode + harmonize, and writes measurements,
+ * rejections and outbox rows together with its cursor in one transaction per batch. After a crash
+ * it resumes at the cursor; a message processed twice writes nothing new (deterministic ids).
+ */
+public final class PipelineWorker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PipelineWorker.class);
+  static final String CURSOR = "pipeline";
+  private static final int BATCH = 200;
+
+  private final Database db;
+  private final MessageProcessor processor;
+  private final OutcomeWriter writer;
+  private final Clock clock;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition work = lock.newCondition();
+  private boolean signalled;
+  private volatile boolean running;
+  private Thread thread;
+
+  PipelineWorker(Database db, MessageProcessor processor, OutcomeWriter writer, Clock clock) {
+    this.db = db;
+    this.processor = processor;
+    this.writer = writer;
+    this.clock = clock;
+  }
+
+  /** Starts processing in the background. */
+  public synchronized void start() {
+    if (running) {
+      return;
+    }
+    running = true;
+    thread = new Thread(this::loop, "vitalbridge-pipeline");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Wakes the worker: new messages were committed. */
+  void signal() {
+    lock.lock();
+    try {
+      signalled = true;
+      work.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        if (processBatch() == 0) {
+          awaitWork();
+        }
+      } catch (SQLException e) {
+        log.error("pipeline batch failed, retrying: {}", e.getMessage());
+        sleepQuietly();
+      } catch (RuntimeException e) {
+        log.error("pipeline batch failed, retrying", e);
+        sleepQuietly();
+      }
+    }
+  }
+
+  private void awaitWork() {
+    lock.lock();
+    try {
+      if (!signalled) {
+        work.await(200, TimeUnit.MILLISECONDS);
+      }
+      signalled = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void sleepQuietly() {
+    try {
+      Thread.sleep(500);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+
+  /**
+   * Processes up to one batch after the cursor, in the caller's thread. Returns how many messages
+   * it processed (0 = caught up). Safe to call while the background thread runs: the batch and the
+   * cursor are committed together, and re-processing is idempotent.
+   */
+  public int processBatch() throws SQLException {
+    synchronized (this) {
+      try (Connection c = db.connection()) {
+        long cursor = cursor(c);
+        List<StoredRaw> batch = RawMessages.after(c, cursor, BATCH);
+        if (batch.isEmpty()) {
+          return 0;
+        }
+        c.setAutoCommit(false);
+        try {
+          for (StoredRaw raw : batch) {
+            writer.write(
+                c,
+                raw.seq(),
+                raw.message().id(),
+                processor.process(raw.message()),
+                clock.instant());
+          }
+          saveCursor(c, batch.get(batch.size() - 1).seq());
+          c.commit();
+        } catch (SQLException | RuntimeException e) {
+          c.rollback();
+          throw e;
+        } finally {
+          c.setAutoCommit(true);
+        }
+        return batch.size();
+      }
+    }
+  }
+
+  /** Processes until nothing is left after the cursor. Returns the number processed. */
+  public long drain() throws SQLException {
+    long total = 0;
+    int n;
+    while ((n = processBatch()) > 0) {
+      total += n;
+    }
+    return total;
+  }
+
+  /** The journal position up to which processing is committed. */
+  public long position() throws SQLException {
+    try (Connection c = db.connection()) {
+      return cursor(c);
+    }
+  }
+
+  private static long cursor(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT position FROM cursor WHERE name = ?")) {
+      ps.setString(1, CURSOR);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0L;
+      }
+    }
+  }
+
+  private static void saveCursor(Connection c, long position) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO cursor (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET"
+                + " position = excluded.position")) {
+      ps.setString(1, CURSOR);
+      ps.setLong(2, position);
+      ps.executeUpdate();
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    signal();
+    Thread t = thread;
+    if (t != null) {
+      try {
+        t.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

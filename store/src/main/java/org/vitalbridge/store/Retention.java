@@ -1,0 +1,148 @@
+package org.vitalbridge.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+
+/** Purges what every destination has and reports disk use, bounded by age and by size/count. */
+public final class Retention {
+  /** A raw message may go when processed, not in open quarantine, and delivered everywhere. */
+  private static final String PURGEABLE =
+      "r.state <> 'pending'"
+          + " AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.raw_seq = r.seq AND q.resolved_at IS NULL)"
+          + " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.raw_seq = r.seq AND o.state <> 'delivered')"
+          + " AND r.seq <= (SELECT COALESCE(MAX(position), 0) FROM cursor WHERE name = 'pipeline')";
+
+  private final Database db;
+  private final Clock clock;
+  private final RetentionPolicy policy;
+
+  Retention(Database db, Clock clock, RetentionPolicy policy) {
+    this.db = db;
+    this.clock = clock;
+    this.policy = policy;
+  }
+
+  public PurgeReport purge() {
+    long now = Times.micros(clock.instant());
+    long rawPurged = 0;
+    long measurementsPurged = 0;
+    try (Connection c = db.connection()) {
+      if (policy.rawMaxAge() != null) {
+        long cutoff = now - policy.rawMaxAge().toNanos() / 1000;
+        rawPurged += deleteRaw(c, "r.received_at < " + cutoff, Long.MAX_VALUE);
+      }
+      StoreUsage usage = usage(c);
+      while (overCap(usage)) {
+        long n = deleteRaw(c, "1 = 1", 1000);
+        if (n == 0) {
+          break;
+        }
+        rawPurged += n;
+        usage = usage(c);
+      }
+      if (policy.measurementMaxAge() != null) {
+        long cutoff = now - policy.measurementMaxAge().toNanos() / 1000;
+        measurementsPurged = deleteMeasurements(c, cutoff);
+      }
+      return new PurgeReport(rawPurged, measurementsPurged, usage(c));
+    } catch (SQLException e) {
+      throw new StoreException("retention run failed: " + e.getMessage(), e);
+    }
+  }
+
+  public StoreUsage usage() {
+    try (Connection c = db.connection()) {
+      return usage(c);
+    } catch (SQLException e) {
+      throw new StoreException("usage query failed: " + e.getMessage(), e);
+    }
+  }
+
+  private long deleteRaw(Connection c, String condition, long limit) throws SQLException {
+    String ids =
+        "SELECT r.seq FROM raw_message r WHERE "
+            + PURGEABLE
+            + " AND "
+            + condition
+            + " ORDER BY r.seq LIMIT "
+            + Math.min(limit, Integer.MAX_VALUE);
+    c.setAutoCommit(false);
+    try (PreparedStatement q =
+            c.prepareStatement("DELETE FROM quarantine WHERE raw_seq IN (" + ids + ")");
+        PreparedStatement r =
+            c.prepareStatement("DELETE FROM raw_message WHERE seq IN (" + ids + ")")) {
+      q.executeUpdate();
+      long n = r.executeUpdate();
+      c.commit();
+      return n;
+    } catch (SQLException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
+  }
+
+  private long deleteMeasurements(Connection c, long cutoff) throws SQLException {
+    String old =
+        "SELECT m.id FROM measurement m WHERE m.observed_at < "
+            + cutoff
+            + " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.measurement_id = m.id AND"
+            + " o.state <> 'delivered')";
+    c.setAutoCommit(false);
+    try (PreparedStatement o =
+            c.prepareStatement("DELETE FROM outbox WHERE measurement_id IN (" + old + ")");
+        PreparedStatement m =
+            c.prepareStatement("DELETE FROM measurement WHERE id IN (" + old + ")")) {
+      o.executeUpdate();
+      long n = m.executeUpdate();
+      c.commit();
+      return n;
+    } catch (SQLException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
+  }
+
+  private boolean overCap(StoreUsage u) {
+    return (policy.maxRawBytes() > 0 && u.rawBytes() > policy.maxRawBytes())
+        || (policy.maxRawCount() > 0 && u.rawCount() > policy.maxRawCount());
+  }
+
+  private StoreUsage usage(Connection c) throws SQLException {
+    long rawCount = scalar(c, "SELECT COUNT(*) FROM raw_message");
+    long rawBytes = scalar(c, "SELECT COALESCE(SUM(size), 0) FROM raw_message");
+    StoreUsage partial =
+        new StoreUsage(
+            rawCount,
+            rawBytes,
+            scalar(c, "SELECT COUNT(*) FROM measurement"),
+            scalar(c, "SELECT COUNT(*) FROM quarantine WHERE resolved_at IS NULL"),
+            scalar(c, "SELECT COUNT(*) FROM outbox WHERE state <> 'delivered'"),
+            db.fileBytes(),
+            false);
+    return overCap(partial)
+        ? new StoreUsage(
+            rawCount,
+            rawBytes,
+            partial.measurementCount(),
+            partial.openQuarantine(),
+            partial.pendingOutbox(),
+            partial.fileBytes(),
+            true)
+        : partial;
+  }
+
+  private static long scalar(Connection c, String sql) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package org.vitalbridge.store;
+
+import java.time.Clock;
+import org.vitalbridge.core.pipeline.MessageProcessor;
+
+/**
+ * The store: journal, pipeline worker, queries, quarantine, outboxes, retention, reprocessing,
+ * associations and audit over one database (SQLite or PostgreSQL, one schema, migrated on open).
+ */
+public final class Store implements AutoCloseable {
+  private final Database db;
+  private final Journal journal;
+  private final PipelineWorker pipeline;
+  private final MeasurementQueries measurements;
+  private final Quarantine quarantine;
+  private final Outbox outbox;
+  private final Retention retention;
+  private final Reprocessor reprocessor;
+  private final Associations associations;
+  private final AuditLog audit;
+
+  private Store(
+      StoreConfig config, MessageProcessor processor, Clock clock, RetentionPolicy policy) {
+    this.db = Database.open(config);
+    OutcomeWriter writer = new OutcomeWriter(config.destinations());
+    this.pipeline = new PipelineWorker(db, processor, writer, clock);
+    this.journal = new Journal(db, config, pipeline::signal);
+    this.measurements = new MeasurementQueries(db);
+    this.quarantine = new Quarantine(db);
+    this.outbox = new Outbox(db, clock);
+    this.retention = new Retention(db, clock, policy);
+    this.reprocessor = new Reprocessor(db, writer, clock);
+    this.associations = new Associations(db);
+    this.audit = new AuditLog(db, clock);
+  }
+
+  /**
+   * Opens (creating and migrating) the store. Throws {@link StoreException} with an operator-facing
+   * message when the database is locked, corrupt or unreachable. The pipeline worker is not
+   * started; call {@code pipeline().start()}.
+   */
+  public static Store open(
+      StoreConfig config, MessageProcessor processor, Clock clock, RetentionPolicy policy) {
+    return new Store(config, processor, clock, policy);
+  }
+
+  public Journal journal() {
+    return journal;
+  }
+
+  public PipelineWorker pipeline() {
+    return pipeline;
+  }
+
+  public MeasurementQueries measurements() {
+    return measurements;
+  }
+
+  public Quarantine quarantine() {
+    return quarantine;
+  }
+
+  public Outbox outbox() {
+    return outbox;
+  }
+
+  public Retention retention() {
+    return retention;
+  }
+
+  public Reprocessor reprocessor() {
+    return reprocessor;
+  }
+
+  public Associations associations() {
+    return associations;
+  }
+
+  public AuditLog audit() {
+    return audit;
+  }
+
+  @Override
+  public void close() {
+    journal.close();
+    pipeline.close();
+    db.close();
+  }
+}

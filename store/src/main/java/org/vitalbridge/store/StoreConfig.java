@@ -1,0 +1,109 @@
+package org.vitalbridge.store;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Store settings.
+ *
+ * @param backend {@code sqlite} (embedded default) or {@code postgresql}
+ * @param sqliteFile the SQLite database file
+ * @param sqliteSynchronous {@code FULL} (default: every group commit is fsynced, so an acknowledged
+ *     message survives power loss) or {@code NORMAL} (WAL is fsynced only at checkpoints: survives
+ *     a process crash or kill -9, may lose the last commits on power loss or OS crash)
+ * @param jdbcUrl PostgreSQL JDBC URL
+ * @param schema PostgreSQL schema to use (created when missing)
+ * @param maxPayloadBytes larger messages are refused before they reach the journal
+ * @param maxBatch most messages one group commit takes
+ * @param queueCapacity appends waiting for the writer; beyond it appenders are refused (back
+ *     pressure: the adapter answers "busy" and the device retries)
+ * @param destinations outbox destinations each measurement is queued for
+ */
+public record StoreConfig(
+    String backend,
+    Path sqliteFile,
+    String sqliteSynchronous,
+    String jdbcUrl,
+    String user,
+    String password,
+    String schema,
+    int maxPayloadBytes,
+    int maxBatch,
+    int queueCapacity,
+    List<String> destinations) {
+
+  public StoreConfig {
+    Objects.requireNonNull(backend, "backend");
+    destinations = List.copyOf(destinations);
+    if (!backend.equals("sqlite") && !backend.equals("postgresql")) {
+      throw new IllegalArgumentException(
+          "store backend must be sqlite or postgresql, not " + backend);
+    }
+    if (!sqliteSynchronous.equals("FULL") && !sqliteSynchronous.equals("NORMAL")) {
+      throw new IllegalArgumentException("sqlite synchronous must be FULL or NORMAL");
+    }
+    if (maxPayloadBytes <= 0 || maxBatch <= 0 || queueCapacity <= 0) {
+      throw new IllegalArgumentException("store limits must be positive");
+    }
+  }
+
+  public static StoreConfig sqlite(Path file) {
+    return new StoreConfig(
+        "sqlite", file, "FULL", null, null, null, null, 1 << 20, 1000, 10_000, List.of());
+  }
+
+  public static StoreConfig postgresql(String jdbcUrl, String user, String schema) {
+    return new StoreConfig(
+        "postgresql", null, "FULL", jdbcUrl, user, null, schema, 1 << 20, 1000, 10_000, List.of());
+  }
+
+  public StoreConfig withDestinations(List<String> names) {
+    return new StoreConfig(
+        backend,
+        sqliteFile,
+        sqliteSynchronous,
+        jdbcUrl,
+        user,
+        password,
+        schema,
+        maxPayloadBytes,
+        maxBatch,
+        queueCapacity,
+        names);
+  }
+
+  public StoreConfig withSqliteSynchronous(String mode) {
+    return new StoreConfig(
+        backend,
+        sqliteFile,
+        mode,
+        jdbcUrl,
+        user,
+        password,
+        schema,
+        maxPayloadBytes,
+        maxBatch,
+        queueCapacity,
+        destinations);
+  }
+
+  public StoreConfig withMaxPayloadBytes(int bytes) {
+    return new StoreConfig(
+        backend,
+        sqliteFile,
+        sqliteSynchronous,
+        jdbcUrl,
+        user,
+        password,
+        schema,
+        bytes,
+        maxBatch,
+        queueCapacity,
+        destinations);
+  }
+
+  boolean isSqlite() {
+    return backend.equals("sqlite");
+  }
+}
