@@ -55,10 +55,14 @@ public final class JsonTemplateDecoder implements PayloadDecoder {
   private static MappingResult malformed(IOException e) {
     String where =
         e instanceof JsonProcessingException j && j.getLocation() != null
-            ? " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr()
+            ? " at line "
+                + j.getLocation().getLineNr()
+                + ", column "
+                + j.getLocation().getColumnNr()
             : "";
     String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
     return new MappingResult.Failed(
-        new Rejection(RejectionReason.MALFORMED_PAYLOAD, null, "not valid JSON" + where + ": " + why));
+        new Rejection(
+            RejectionReason.MALFORMED_PAYLOAD, null, "not valid JSON" + where + ": " + why));
   }
 }

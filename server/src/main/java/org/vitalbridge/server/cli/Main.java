@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "VitalBridge 0.1.0",
     description = "Open-source medical device integration engine.",
-    subcommands = {NormalizeCommand.class})
+    subcommands = {RunCommand.class, NormalizeCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -75,7 +75,8 @@ final class NormalizeCommand implements Callable<Integer> {
       names = "--future-tolerance",
       paramLabel = "DURATION",
       defaultValue = "PT5M",
-      description = "Clock-skew tolerance before a timestamp is flagged future (ISO-8601, default PT5M).")
+      description =
+          "Clock-skew tolerance before a timestamp is flagged future (ISO-8601, default PT5M).")
   Duration futureTolerance;
 
   @Parameters(paramLabel = "FILE", arity = "1..*", description = "Payload files (JSON or NDJSON).")
@@ -119,8 +120,14 @@ final class NormalizeCommand implements Callable<Integer> {
       for (PayloadFile.Payload p : PayloadFile.read(file)) {
         String source = file + ":" + p.line();
         if (p.json() == null) {
-          out.println(rejected("decode", new Rejection(
-              org.vitalbridge.core.model.RejectionReason.MALFORMED_PAYLOAD, null, p.error()), source));
+          out.println(
+              rejected(
+                  "decode",
+                  new Rejection(
+                      org.vitalbridge.core.model.RejectionReason.MALFORMED_PAYLOAD,
+                      null,
+                      p.error()),
+                  source));
           continue;
         }
         Instant now = clock.instant();
@@ -136,7 +143,8 @@ final class NormalizeCommand implements Callable<Integer> {
         for (Outcome o : processor.harmonize(decoder.decode(p.json()), raw)) {
           if (o instanceof Outcome.Accepted a) {
             Measurement m = a.measurement();
-            out.println(dedup.firstSighting(m.id()) ? measurement(m, source) : duplicate(m, source));
+            out.println(
+                dedup.firstSighting(m.id()) ? measurement(m, source) : duplicate(m, source));
           } else {
             Outcome.Rejected r = (Outcome.Rejected) o;
             out.println(rejected(r.stage(), r.rejection(), source));

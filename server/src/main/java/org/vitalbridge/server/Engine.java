@@ -1,0 +1,138 @@
+package org.vitalbridge.server;
+
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vitalbridge.core.harmonize.Harmonizer;
+import org.vitalbridge.core.harmonize.HarmonizerSettings;
+import org.vitalbridge.core.mapping.TemplateLoader;
+import org.vitalbridge.core.mapping.TemplateSet;
+import org.vitalbridge.core.pipeline.JsonTemplateDecoder;
+import org.vitalbridge.core.pipeline.MessageProcessor;
+import org.vitalbridge.core.terminology.TerminologyLoader;
+import org.vitalbridge.core.units.UcumUnits;
+import org.vitalbridge.core.units.UnitAliases;
+import org.vitalbridge.core.units.UnitResolver;
+import org.vitalbridge.server.config.VitalBridgeConfig;
+import org.vitalbridge.store.PurgeReport;
+import org.vitalbridge.store.RetentionPolicy;
+import org.vitalbridge.store.Store;
+import org.vitalbridge.store.StoreConfig;
+
+/** Wires configuration into the running pieces: processor, store, pipeline, retention schedule. */
+public final class Engine implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+
+  private final Store store;
+  private final ScheduledExecutorService scheduler;
+  private final int templateCount;
+
+  private Engine(Store store, ScheduledExecutorService scheduler, int templateCount) {
+    this.store = store;
+    this.scheduler = scheduler;
+    this.templateCount = templateCount;
+  }
+
+  public static Engine start(VitalBridgeConfig config, Clock clock) {
+    MessageProcessor processor = processor(config);
+    int templates =
+        Files.isDirectory(config.templates())
+            ? TemplateLoader.loadDirectory(config.templates()).size()
+            : 0;
+    VitalBridgeConfig.Retention r = config.retention();
+    Store store =
+        Store.open(
+            storeConfig(config.store()),
+            processor,
+            clock,
+            new RetentionPolicy(
+                r.rawMaxAge(), r.measurementMaxAge(), r.maxRawBytes(), r.maxRawCount()));
+    store.pipeline().start();
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread t = new Thread(task, "vitalbridge-retention");
+              t.setDaemon(true);
+              return t;
+            });
+    long every = r.interval().toMillis();
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          try {
+            PurgeReport report = store.retention().purge();
+            log.info(
+                "retention: purged {} raw messages and {} measurements; {} raw messages ({} bytes) kept{}",
+                report.rawPurged(),
+                report.measurementsPurged(),
+                report.after().rawCount(),
+                report.after().rawBytes(),
+                report.after().overCap()
+                    ? " — OVER CAP: undelivered or quarantined data blocks purging"
+                    : "");
+          } catch (RuntimeException e) {
+            log.error("retention run failed: {}", e.getMessage());
+          }
+        },
+        every,
+        every,
+        TimeUnit.MILLISECONDS);
+    return new Engine(store, scheduler, templates);
+  }
+
+  /** Decoders and harmonizer from configuration; template and terminology errors stop startup. */
+  static MessageProcessor processor(VitalBridgeConfig config) {
+    VitalBridgeConfig.Harmonizer h = config.harmonizer();
+    Map<String, ZoneId> zones = new HashMap<>();
+    h.deviceZones().forEach((device, zone) -> zones.put(device, ZoneId.of(zone)));
+    Harmonizer harmonizer =
+        new Harmonizer(
+            TerminologyLoader.load(h.terminology()),
+            new UnitResolver(UnitAliases.shipped(), UcumUnits.load()),
+            new HarmonizerSettings(
+                h.futureTolerance(),
+                h.defaultZone() == null ? null : ZoneId.of(h.defaultZone()),
+                zones));
+    TemplateSet templates =
+        Files.isDirectory(config.templates())
+            ? TemplateLoader.loadDirectory(config.templates())
+            : TemplateLoader.loadFiles(List.of());
+    return new MessageProcessor(List.of(new JsonTemplateDecoder(templates)), harmonizer);
+  }
+
+  static StoreConfig storeConfig(VitalBridgeConfig.Store s) {
+    return new StoreConfig(
+        s.backend(),
+        s.sqliteFile(),
+        s.sqliteSynchronous(),
+        s.postgresqlUrl(),
+        s.postgresqlUser(),
+        s.postgresqlPassword(),
+        s.postgresqlSchema(),
+        s.maxPayloadBytes(),
+        1000,
+        10_000,
+        s.destinations());
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  public int templateCount() {
+    return templateCount;
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    store.close();
+  }
+}
