@@ -1,5 +1,6 @@
 package org.vitalbridge.server.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,7 +19,14 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns its exit code: 0 ran, 2 usage or configuration error. */
   static int execute(String... args) {
+    return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the command line writing to the given streams (tests capture them). */
+  static int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
     cli.setExitCodeExceptionMapper(e -> 2);
     cli.setParameterExceptionHandler(
         (ex, a) -> {

@@ -1,0 +1,145 @@
+package org.vitalbridge.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the packaged jar as a real process: {@code run}, HTTP ingest, health, graceful stop. */
+class RunCommandIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private Process process;
+
+  @AfterEach
+  void stop() {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private Process start(Path dir, int port) throws IOException {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                ROOT.resolve("server/target/vitalbridge.jar").toString(),
+                "run")
+            .directory(ROOT.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("out.log").toFile());
+    pb.environment().put("VITALBRIDGE_HTTP_PORT", Integer.toString(port));
+    pb.environment().put("VITALBRIDGE_STORE_SQLITEFILE", dir.resolve("vb.db").toString());
+    return pb.start();
+  }
+
+  private static HttpResponse<String> post(int port, String type, byte[] body)
+      throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ingest"))
+            .header("Content-Type", type)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static JsonNode health(int port) throws IOException, InterruptedException {
+    return JSON.readTree(
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body());
+  }
+
+  @Test
+  void startsWithEmbeddedDefaultsIngestsAndStopsCleanly(@TempDir Path dir) throws Exception {
+    int port = freePort();
+    process = start(dir, port);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(() -> health(port).get("status").asText().equals("UP"));
+
+    HttpResponse<String> accepted =
+        post(
+            port,
+            "application/json",
+            Files.readAllBytes(ROOT.resolve("examples/acme-bedside.json")));
+    HttpResponse<String> unmapped = post(port, "application/json", "{\"unknown\":true}".getBytes());
+    HttpResponse<String> wrongType = post(port, "text/plain", "hello".getBytes());
+    HttpResponse<String> tooLarge = post(port, "application/json", new byte[1_048_577]);
+
+    assertThat(accepted.statusCode()).isEqualTo(202);
+    assertThat(unmapped.statusCode()).isEqualTo(202);
+    assertThat(wrongType.statusCode()).isEqualTo(415);
+    assertThat(wrongType.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(tooLarge.statusCode()).isEqualTo(413);
+    assertThat(JSON.readTree(tooLarge.body()).get("status").asInt()).isEqualTo(413);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              JsonNode h = health(port);
+              assertThat(h.get("measurements").asLong()).isEqualTo(6);
+              assertThat(h.get("openQuarantine").asLong()).isEqualTo(1);
+              assertThat(h.get("rawMessages").asLong()).isEqualTo(2);
+            });
+
+    process.destroy();
+    assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(Files.readString(dir.resolve("out.log")))
+        .contains("VitalBridge running")
+        .contains("stopping VitalBridge")
+        .doesNotContain("ACME-0042");
+  }
+
+  @Test
+  void aSecondInstanceOnTheSameStoreFailsWithAClearMessage(@TempDir Path dir) throws Exception {
+    int port = freePort();
+    process = start(dir, port);
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> health(port) != null);
+
+    Path second = Files.createDirectory(dir.resolve("second"));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                ROOT.resolve("server/target/vitalbridge.jar").toString(),
+                "run")
+            .directory(ROOT.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(second.resolve("out.log").toFile());
+    pb.environment().put("VITALBRIDGE_HTTP_PORT", Integer.toString(freePort()));
+    pb.environment().put("VITALBRIDGE_STORE_SQLITEFILE", dir.resolve("vb.db").toString());
+    Process other = pb.start();
+
+    assertThat(other.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(other.exitValue()).isEqualTo(2);
+    assertThat(Files.readString(second.resolve("out.log")))
+        .contains("in use by another VitalBridge process")
+        .doesNotContain("\tat org.");
+  }
+}
