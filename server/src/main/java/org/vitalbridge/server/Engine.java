@@ -95,7 +95,7 @@ public final class Engine implements AutoCloseable {
     Harmonizer harmonizer =
         new Harmonizer(
             TerminologyLoader.load(h.terminology()),
-            new UnitResolver(UnitAliases.shipped(), UcumUnits.load()),
+            new UnitResolver(UnitAliases.withAdditions(h.unitAliases()), UcumUnits.load()),
             new HarmonizerSettings(
                 h.futureTolerance(),
                 h.defaultZone() == null ? null : ZoneId.of(h.defaultZone()),

@@ -33,12 +33,14 @@ public record VitalBridgeConfig(
 
   /**
    * @param defaultZone zone for local times of devices without one; null rejects such times
+   * @param unitAliases extra vendor unit spellings per UCUM code
    */
   public record Harmonizer(
       Duration futureTolerance,
       String defaultZone,
       List<Path> terminology,
-      Map<String, String> deviceZones) {}
+      Map<String, String> deviceZones,
+      Map<String, List<String>> unitAliases) {}
 
   public record Http(String host, int port) {}
 }
