@@ -36,6 +36,12 @@ public final class Harmonizer {
   private final HarmonizerSettings settings;
 
   public Harmonizer(Terminology terminology, UnitResolver units, HarmonizerSettings settings) {
+    for (MetricDefinition d : terminology.definitions()) {
+      if (!units.ucum().isValid(d.unit())) {
+        throw new org.vitalbridge.core.ConfigurationException(
+            "metric '" + d.key() + "': canonical unit '" + d.unit() + "' is not valid UCUM");
+      }
+    }
     this.terminology = terminology;
     this.units = units;
     this.settings = settings;
@@ -167,7 +173,7 @@ public final class Harmonizer {
 
   /** Keeps two significant digits more than the device sent (at least four): no false precision. */
   private static BigDecimal roundLike(BigDecimal converted, BigDecimal original) {
-    int digits = Math.min(12, Math.max(4, original.precision() + 2));
+    int digits = Math.min(12, Math.max(4, original.stripTrailingZeros().precision() + 2));
     BigDecimal rounded = converted.round(new MathContext(digits, RoundingMode.HALF_EVEN));
     return rounded.signum() == 0 ? BigDecimal.ZERO : rounded.stripTrailingZeros();
   }

@@ -23,12 +23,10 @@ import org.vitalbridge.core.mapping.MappingTemplate.Rule;
 import org.vitalbridge.core.mapping.MappingTemplate.Scope;
 import org.vitalbridge.core.time.TimeFormat;
 import org.vitalbridge.core.time.TimeSpec;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.vitalbridge.core.yaml.YamlMappings;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
@@ -116,9 +114,7 @@ public final class TemplateLoader {
   private MappingTemplate template(Reader reader) {
     Node root;
     try {
-      LoaderOptions options = new LoaderOptions();
-      options.setAllowDuplicateKeys(false);
-      root = new Yaml(options).compose(reader);
+      root = YamlMappings.compose(reader);
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() == null ? 1 : e.getProblemMark().getLine() + 1;
       errors.add(source + ":" + line + ": YAML syntax: " + e.getProblem());
@@ -308,25 +304,7 @@ public final class TemplateLoader {
   }
 
   private Map<String, Node> fields(MappingNode m, Set<String> allowed, String where) {
-    Map<String, Node> out = new LinkedHashMap<>();
-    for (NodeTuple tuple : m.getValue()) {
-      Node keyNode = tuple.getKeyNode();
-      String key = keyNode instanceof ScalarNode s ? s.getValue() : null;
-      if (key == null || !allowed.contains(key)) {
-        error(
-            keyNode,
-            "unknown key '"
-                + key
-                + "' in "
-                + where
-                + " (expected one of: "
-                + String.join(", ", allowed.stream().sorted().toList())
-                + ")");
-        continue;
-      }
-      out.put(key, tuple.getValueNode());
-    }
-    return out;
+    return YamlMappings.fields(m, allowed, where, this::error);
   }
 
   private String scalar(Node node, String name) {
@@ -373,7 +351,6 @@ public final class TemplateLoader {
   }
 
   private void error(Node node, String message) {
-    int line = node == null ? 1 : node.getStartMark().getLine() + 1;
-    errors.add(source + ":" + line + ": " + message);
+    errors.add(source + ":" + YamlMappings.line(node) + ": " + message);
   }
 }

@@ -37,9 +37,9 @@ public final class TemplateSet {
     for (MappingTemplate t : templates) {
       if (matches(t, payload)) {
         List<DeviceReading> readings = new ArrayList<>();
-        Resolved top = Resolved.EMPTY.with(t.scope(), payload, null, "$");
+        Resolved top = Resolved.EMPTY.with(t.scope(), payload, null, Context.ROOT);
         for (Rule rule : t.measurements()) {
-          walk(rule, payload, null, "$", top, readings);
+          walk(rule, payload, null, Context.ROOT, top, readings);
         }
         if (readings.isEmpty()) {
           return new MappingResult.Failed(
@@ -81,21 +81,24 @@ public final class TemplateSet {
       Rule rule,
       JsonNode root,
       JsonNode item,
-      String context,
+      Context context,
       Resolved outer,
       List<DeviceReading> out) {
-    if (rule.each() != null || rule.entries() != null) {
-      List<JsonNode> items =
-          rule.each() != null
-              ? rule.each().items(root, item)
-              : entries(rule.entries().node(root, item));
-      String base = field(rule.each() != null ? rule.each() : rule.entries(), context);
+    if (rule.each() != null) {
+      List<JsonNode> items = rule.each().items(root, item);
+      String base = field(rule.each(), context);
       for (int i = 0; i < items.size(); i++) {
-        String itemContext =
+        String path =
             base.endsWith("[*]")
                 ? base.substring(0, base.length() - 3) + "[" + i + "]"
                 : base + "[" + i + "]";
-        apply(rule, root, items.get(i), itemContext, outer, out);
+        apply(rule, root, items.get(i), new Context(path, false), outer, out);
+      }
+    } else if (rule.entries() != null) {
+      String base = field(rule.entries(), context);
+      for (JsonNode entry : entries(rule.entries().node(root, item))) {
+        String path = base + "['" + entry.get("key").asText().replace("'", "\\'") + "']";
+        apply(rule, root, entry, new Context(path, true), outer, out);
       }
     } else {
       apply(rule, root, item, context, outer, out);
@@ -106,7 +109,7 @@ public final class TemplateSet {
       Rule rule,
       JsonNode root,
       JsonNode item,
-      String context,
+      Context context,
       Resolved outer,
       List<DeviceReading> out) {
     Resolved scope = outer.with(rule.scope(), root, item, context);
@@ -153,11 +156,33 @@ public final class TemplateSet {
     return out;
   }
 
-  private static String field(Expr e, String context) {
+  /**
+   * Where an expression points in the payload, for rejections: {@code @.value} of item 2 of {@code
+   * $.obs[*]} is {@code $.obs[2].value}; of the entry {@code spo2} of {@code $.vitals} it is {@code
+   * $.vitals['spo2']}.
+   */
+  private static String field(Expr e, Context context) {
     if (!e.isPath()) {
       return "(literal " + e.text() + ")";
     }
-    return e.text().startsWith("@") ? context + e.text().substring(1) : e.text();
+    if (!e.text().startsWith("@")) {
+      return e.text();
+    }
+    String rest = e.text().substring(1);
+    if (context.entry()) {
+      if (rest.startsWith(".value")) {
+        return context.path() + rest.substring(".value".length());
+      }
+      if (rest.equals(".key")) {
+        return context.path() + " (key)";
+      }
+    }
+    return context.path() + rest;
+  }
+
+  /** The payload path of the current item; {@code entry} when it is an object field. */
+  private record Context(String path, boolean entry) {
+    static final Context ROOT = new Context("$", false);
   }
 
   /** Device, time and location resolved to text at one level of nesting. */
@@ -171,7 +196,7 @@ public final class TemplateSet {
     static final Resolved EMPTY =
         new Resolved(null, "device", null, TimeSpec.AUTO, "timestamp", null);
 
-    Resolved with(Scope s, JsonNode root, JsonNode item, String context) {
+    Resolved with(Scope s, JsonNode root, JsonNode item, Context context) {
       String d = device;
       String df = deviceField;
       if (s.device() != null) {

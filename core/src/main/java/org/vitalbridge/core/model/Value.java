@@ -15,7 +15,16 @@ public sealed interface Value {
     public Quantity {
       Objects.requireNonNull(number, "number");
       Objects.requireNonNull(unit, "unit");
-      number = number.signum() == 0 ? BigDecimal.ZERO : number.stripTrailingZeros();
+      number = canonical(number);
+    }
+
+    /** No trailing zeros and never an exponent: 120.0 and 1.2E+2 both become 120. */
+    private static BigDecimal canonical(BigDecimal n) {
+      if (n.signum() == 0) {
+        return BigDecimal.ZERO;
+      }
+      BigDecimal stripped = n.stripTrailingZeros();
+      return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 
     @Override

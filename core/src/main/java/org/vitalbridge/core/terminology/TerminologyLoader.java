@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,8 +18,15 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
 import org.vitalbridge.core.ConfigurationException;
 import org.vitalbridge.core.model.MetricCode;
+import org.vitalbridge.core.yaml.YamlMappings;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Loads the shipped metric table and applies user overrides. An override entry with a known key
@@ -91,24 +100,72 @@ public final class TerminologyLoader {
     return new Terminology(definitions);
   }
 
+  private static final Set<String> ENTRY_KEYS =
+      Set.of(
+          "key",
+          "mdc",
+          "refid",
+          "loinc",
+          "alsoLoinc",
+          "display",
+          "unit",
+          "range",
+          "molarMass",
+          "synonyms",
+          "alsoCodes");
+
   private static Table read(InputStream in, String source) throws IOException {
     if (in == null) {
       throw new ConfigurationException(source + ": not found");
     }
+    String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    checkKeys(text, source);
     try {
-      Table t = YAML.readValue(in, Table.class);
+      Table t = YAML.readValue(text, Table.class);
       if (t == null || t.metrics() == null) {
         throw new ConfigurationException(source + ": expected a top-level 'metrics:' list");
-      }
-      for (Entry e : t.metrics()) {
-        if (e.key() == null || e.key().isBlank()) {
-          throw new ConfigurationException(source + ": every metric needs a 'key'");
-        }
       }
       return t;
     } catch (JsonProcessingException e) {
       throw new ConfigurationException(
           source + ":" + e.getLocation().getLineNr() + ": " + e.getOriginalMessage());
+    }
+  }
+
+  /** Unknown, repeated and missing keys, each reported with its line, all at once. */
+  private static void checkKeys(String text, String source) {
+    List<String> problems = new ArrayList<>();
+    BiConsumer<Node, String> problem =
+        (node, message) -> problems.add(source + ":" + YamlMappings.line(node) + ": " + message);
+    Node root;
+    try {
+      root = YamlMappings.compose(new StringReader(text));
+    } catch (MarkedYAMLException e) {
+      int line = e.getProblemMark() == null ? 1 : e.getProblemMark().getLine() + 1;
+      throw new ConfigurationException(source + ":" + line + ": YAML syntax: " + e.getProblem());
+    }
+    if (root instanceof MappingNode top) {
+      Node metrics =
+          YamlMappings.fields(top, Set.of("metrics"), "terminology", problem).get("metrics");
+      if (metrics instanceof SequenceNode list) {
+        for (Node item : list.getValue()) {
+          if (item instanceof MappingNode entry) {
+            Map<String, Node> f = YamlMappings.fields(entry, ENTRY_KEYS, "metric", problem);
+            if (!f.containsKey("key")) {
+              problem.accept(item, "every metric needs a 'key'");
+            }
+          } else {
+            problem.accept(item, "a metric is a mapping with key, mdc, refid, display, unit");
+          }
+        }
+      } else {
+        problem.accept(metrics == null ? top : metrics, "expected a 'metrics:' list");
+      }
+    } else if (root != null) {
+      problem.accept(root, "expected a mapping with a 'metrics:' list");
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigurationException("terminology errors:\n  " + String.join("\n  ", problems));
     }
   }
 

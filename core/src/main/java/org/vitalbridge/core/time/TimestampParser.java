@@ -75,7 +75,7 @@ public final class TimestampParser {
           "cannot read '"
               + t
               + "' as "
-              + spec.format().name().toLowerCase()
+              + spec.format().name().toLowerCase(java.util.Locale.ROOT)
               + ": "
               + e.getMessage());
     }

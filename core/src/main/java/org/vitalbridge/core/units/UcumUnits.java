@@ -7,9 +7,12 @@ import java.math.BigDecimal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.fhir.ucum.Decimal;
+import org.fhir.ucum.DefinedUnit;
+import org.fhir.ucum.Prefix;
 import org.fhir.ucum.UcumEssenceService;
 import org.fhir.ucum.UcumException;
 import org.fhir.ucum.UcumService;
+import org.fhir.ucum.Value;
 
 /**
  * UCUM validation and conversion backed by the {@code org.fhir:ucum} library, with the UCUM special
@@ -30,6 +33,8 @@ public final class UcumUnits {
           "[degRe]", new Affine(new BigDecimal("1.25"), new BigDecimal("273.15")));
 
   private static final String KELVIN = "K";
+  private static final int EXACT_DIGITS = 30;
+  private static final String MERCURY_KPA = "133.322387415";
 
   private static Affine fahrenheitToKelvin() {
     BigDecimal fiveNinths = BigDecimal.valueOf(5).divide(BigDecimal.valueOf(9), Affine.PRECISION);
@@ -52,11 +57,36 @@ public final class UcumUnits {
       if (in == null) {
         throw new IllegalStateException("ucum-essence.xml not found on the class path");
       }
-      return new UcumUnits(new UcumEssenceService(in));
+      UcumEssenceService service = new UcumEssenceService(in);
+      treatDefinitionsAsExact(service);
+      return new UcumUnits(service);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (UcumException e) {
       throw new IllegalStateException("cannot load the UCUM essence: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * UCUM definitions are exact ([ft_i] is exactly 12 [in_i], [in_i] exactly 2.54 cm), but the
+   * library gives each definition only the significant digits it is written with, so [ft_i]→cm came
+   * out as 30.5. Raising every definition and prefix to 30 digits makes its arithmetic exact. The
+   * metre of mercury is set to the conventional 133.322387415 kPa (ISO 80000-4, the factor in
+   * STANDARDS.md) instead of UCUM's rounded 133.3220 kPa.
+   */
+  private static void treatDefinitionsAsExact(UcumEssenceService service) throws UcumException {
+    for (DefinedUnit unit : service.getModel().getDefinedUnits()) {
+      Value v = unit.getValue();
+      if (v == null || v.getValue() == null) {
+        continue;
+      }
+      String exact = unit.getCode().equals("m[Hg]") ? MERCURY_KPA : v.getValue().asDecimal();
+      v.setValue(new Decimal(exact, EXACT_DIGITS));
+    }
+    for (Prefix prefix : service.getModel().getPrefixes()) {
+      if (prefix.getValue() != null) {
+        prefix.setValue(new Decimal(prefix.getValue().asDecimal(), EXACT_DIGITS));
+      }
     }
   }
 
@@ -140,9 +170,13 @@ public final class UcumUnits {
     if (fromSpecial == null && toSpecial == null) {
       return linear(from, to);
     }
-    Affine toKelvinSide = fromSpecial != null ? fromSpecial : linear(from, KELVIN);
-    Affine fromKelvinSide = toSpecial != null ? toSpecial.inverse() : linear(KELVIN, to);
-    return toKelvinSide.then(fromKelvinSide);
+    try {
+      Affine toKelvinSide = fromSpecial != null ? fromSpecial : linear(from, KELVIN);
+      Affine fromKelvinSide = toSpecial != null ? toSpecial.inverse() : linear(KELVIN, to);
+      return toKelvinSide.then(fromKelvinSide);
+    } catch (UnitException e) {
+      throw incompatible(from, to);
+    }
   }
 
   private Affine linear(String from, String to) throws UnitException {

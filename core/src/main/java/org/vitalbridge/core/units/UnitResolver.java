@@ -39,10 +39,27 @@ public final class UnitResolver {
     if (alias != null) {
       return alias;
     }
-    if (!unit.isEmpty() && ucum.isValid(unit)) {
+    if (!unit.isEmpty() && !isBareNumber(unit) && ucum.isValid(unit)) {
       return unit;
     }
     return aliases.foldedAlias(unit);
+  }
+
+  /**
+   * A bare number other than 1 is valid UCUM (a pure factor) but from a device it is an MDC unit
+   * code the alias table does not know: never a factor to multiply the value by.
+   */
+  private static boolean isBareNumber(String unit) {
+    if (unit.equals("1")) {
+      return false;
+    }
+    for (int i = 0; i < unit.length(); i++) {
+      char c = unit.charAt(i);
+      if ((c < '0' || c > '9') && c != '.') {
+        return false;
+      }
+    }
+    return true;
   }
 
   public UcumUnits ucum() {
