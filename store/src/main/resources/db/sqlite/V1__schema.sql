@@ -13,7 +13,6 @@ CREATE TABLE raw_message (
   processed_at    INTEGER
 );
 CREATE INDEX raw_message_received ON raw_message (received_at);
-CREATE INDEX raw_message_state ON raw_message (state, seq);
 
 CREATE TABLE measurement (
   id           TEXT    PRIMARY KEY,

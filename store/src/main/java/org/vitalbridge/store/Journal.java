@@ -25,6 +25,9 @@ public final class Journal implements AutoCloseable {
       "INSERT INTO raw_message (id, received_at, adapter, content_type, source, device_identity,"
           + " payload, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
 
+  /** Longest a group commit waits for company; the "few milliseconds" of the contract. */
+  static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(1500);
+
   private record Pending(RawMessage message, CompletableFuture<Void> done) {}
 
   private final Database db;
@@ -34,6 +37,9 @@ public final class Journal implements AutoCloseable {
   private final Runnable afterCommit;
   private final Thread writer;
   private volatile boolean running = true;
+  private int lastBatchSize;
+  private Connection connection;
+  private PreparedStatement insert;
 
   Journal(Database db, StoreConfig config, Runnable afterCommit) {
     this.db = db;
@@ -87,6 +93,10 @@ public final class Journal implements AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, maxBatch - 1);
+        if (lastBatchSize > 1) {
+          gather(batch);
+        }
+        lastBatchSize = batch.size();
         commit(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -95,44 +105,88 @@ public final class Journal implements AutoCloseable {
         batch.clear();
       }
     }
+    closeWriterConnection();
     Pending left;
     while ((left = queue.poll()) != null) {
       left.done().completeExceptionally(new StoreException("journal closed before commit"));
     }
   }
 
-  private void commit(List<Pending> batch) {
-    try (Connection c = db.connection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-        for (Pending p : batch) {
-          RawMessage m = p.message();
-          ps.setString(1, m.id());
-          ps.setLong(2, Times.micros(m.receivedAt()));
-          ps.setString(3, m.adapter());
-          ps.setString(4, m.contentType());
-          ps.setString(5, m.sourceAddress());
-          ps.setString(6, m.deviceIdentity());
-          ps.setBytes(7, m.payload());
-          ps.setInt(8, m.size());
-          ps.addBatch();
-        }
-        ps.executeBatch();
-        c.commit();
-      } catch (SQLException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
+  /**
+   * Under concurrency, waits up to the linger time until as many appends as the last commit took
+   * are gathered, so that one commit (one fsync) serves many callers; a lone appender (last batch
+   * of one) is never delayed.
+   */
+  private void gather(List<Pending> batch) throws InterruptedException {
+    long deadline = System.nanoTime() + LINGER_NANOS;
+    int expected = Math.min(maxBatch, lastBatchSize);
+    while (batch.size() < expected) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return;
       }
+      Pending next = queue.poll(left, TimeUnit.NANOSECONDS);
+      if (next == null) {
+        return;
+      }
+      batch.add(next);
+      queue.drainTo(batch, maxBatch - batch.size());
+    }
+  }
+
+  private void commit(List<Pending> batch) {
+    try {
+      writeBatch(batch);
     } catch (SQLException e) {
       log.error("journal commit of {} messages failed: {}", batch.size(), e.getMessage());
+      closeWriterConnection();
       StoreException failure = new StoreException("journal commit failed: " + e.getMessage(), e);
       batch.forEach(p -> p.done().completeExceptionally(failure));
       return;
     }
     batch.forEach(p -> p.done().complete(null));
     afterCommit.run();
+  }
+
+  /** The writer keeps one connection and statement: a group commit must not pay for a borrow. */
+  private void writeBatch(List<Pending> batch) throws SQLException {
+    if (connection == null) {
+      connection = db.connection();
+      connection.setAutoCommit(false);
+      insert = connection.prepareStatement(INSERT);
+    }
+    try {
+      for (Pending p : batch) {
+        RawMessage m = p.message();
+        insert.setString(1, m.id());
+        insert.setLong(2, Times.micros(m.receivedAt()));
+        insert.setString(3, m.adapter());
+        insert.setString(4, m.contentType());
+        insert.setString(5, m.sourceAddress());
+        insert.setString(6, m.deviceIdentity());
+        insert.setBytes(7, m.payload());
+        insert.setInt(8, m.size());
+        insert.addBatch();
+      }
+      insert.executeBatch();
+      connection.commit();
+    } catch (SQLException e) {
+      insert.clearBatch();
+      connection.rollback();
+      throw e;
+    }
+  }
+
+  private void closeWriterConnection() {
+    try {
+      if (connection != null) {
+        connection.close();
+      }
+    } catch (SQLException e) {
+      log.warn("closing the journal connection failed: {}", e.getMessage());
+    }
+    connection = null;
+    insert = null;
   }
 
   @Override
