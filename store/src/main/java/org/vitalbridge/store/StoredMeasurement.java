@@ -1,7 +1,17 @@
 package org.vitalbridge.store;
 
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.UUID;
+import org.vitalbridge.core.model.DeviceId;
+import org.vitalbridge.core.model.Measurement;
+import org.vitalbridge.core.model.MeasurementFlag;
+import org.vitalbridge.core.model.MeasurementStatus;
+import org.vitalbridge.core.model.MetricCode;
+import org.vitalbridge.core.model.Provenance;
+import org.vitalbridge.core.model.Value;
 
 /** A measurement as stored, flat, for queries and delivery. */
 public record StoredMeasurement(
@@ -21,4 +31,40 @@ public record StoredMeasurement(
     String status,
     String flags,
     String rawId,
-    String mapping) {}
+    String mapping) {
+
+  /** Back to the canonical model, for connectors that map measurements (FHIR, HL7). */
+  public Measurement toMeasurement() {
+    Value v =
+        switch (valueKind) {
+          case "quantity" -> new Value.Quantity(new BigDecimal(value), unit);
+          default -> new Value.Text(value);
+        };
+    Set<MeasurementFlag> flagSet = EnumSet.noneOf(MeasurementFlag.class);
+    for (String code : flags.split(",")) {
+      for (MeasurementFlag f : MeasurementFlag.values()) {
+        if (f.code().equals(code)) {
+          flagSet.add(f);
+        }
+      }
+    }
+    MeasurementStatus s = MeasurementStatus.FINAL;
+    for (MeasurementStatus candidate : MeasurementStatus.values()) {
+      if (candidate.code().equals(status)) {
+        s = candidate;
+      }
+    }
+    return new Measurement(
+        id,
+        new DeviceId(device),
+        subject,
+        location,
+        new MetricCode(mdc, refId, loinc, display),
+        v,
+        observedAt,
+        receivedAt,
+        s,
+        flagSet,
+        new Provenance(rawId, null, mapping));
+  }
+}

@@ -32,7 +32,7 @@ public final class MeasurementIds {
   private MeasurementIds() {}
 
   public static UUID of(DeviceId device, MetricCode metric, Instant observedAt, Value value) {
-    String name =
+    return derived(
         device.value()
             + '\n'
             + metric.mdc()
@@ -41,7 +41,14 @@ public final class MeasurementIds {
             + '.'
             + observedAt.getNano()
             + '\n'
-            + value.canonicalKey();
+            + value.canonicalKey());
+  }
+
+  /**
+   * A name-based UUID in the same namespace, for resources derived from measurements (a blood
+   * pressure panel from its members, a device from its id): the same name always gives the same id.
+   */
+  public static UUID derived(String name) {
     MessageDigest sha1 = SHA1.get();
     sha1.reset();
     sha1.update(NAMESPACE_BYTES);

@@ -1,0 +1,82 @@
+package org.vitalbridge.fhir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
+import org.junit.jupiter.api.Test;
+import org.vitalbridge.core.harmonize.MeasurementIds;
+import org.vitalbridge.core.model.DeviceId;
+import org.vitalbridge.core.model.Measurement;
+import org.vitalbridge.core.model.MeasurementFlag;
+import org.vitalbridge.core.model.MeasurementStatus;
+import org.vitalbridge.core.model.Provenance;
+import org.vitalbridge.core.model.Value;
+import org.vitalbridge.core.terminology.Terminology;
+import org.vitalbridge.core.terminology.TerminologyLoader;
+
+class FhirTransactionMapperTest {
+  private static final Terminology TERMS = TerminologyLoader.shipped();
+  private static final Instant AT = Instant.parse("2026-11-24T10:15:00Z");
+  private final FhirTransactionMapper mapper =
+      new FhirTransactionMapper(TERMS, FhirMappingOptions.DEFAULTS);
+
+  static Measurement m(String key, String value, String subject, MeasurementFlag... flags) {
+    var def = TERMS.byKey(key).orElseThrow();
+    DeviceId device = DeviceId.of("0123456789ABCDEF");
+    Value v = new Value.Quantity(new BigDecimal(value), def.unit());
+    return new Measurement(
+        MeasurementIds.of(device, def.code(), AT, v),
+        device,
+        subject,
+        "ICU-3",
+        def.code(),
+        v,
+        AT,
+        AT.plusSeconds(1),
+        MeasurementStatus.FINAL,
+        Set.of(flags),
+        new Provenance("raw-1", "mqtt", "acme@1"));
+  }
+
+  @Test
+  void everyVitalSignValidatesAgainstR4AndItsProfile() {
+    List<Measurement> all =
+        List.of(
+            m("heart_rate", "72", "MRN-1"),
+            m("spo2", "97", "MRN-1"),
+            m("resp_rate", "14", "MRN-1"),
+            m("body_temperature", "37.1", "MRN-1"),
+            m("body_weight", "74.8", "MRN-1"),
+            m("body_height", "180", "MRN-1"),
+            m("bmi", "23.1", "MRN-1"),
+            m("nibp_systolic", "120", "MRN-1"),
+            m("nibp_diastolic", "80", "MRN-1"),
+            m("nibp_mean", "93", "MRN-1"),
+            m("glucose", "99", "MRN-1"),
+            m("etco2", "36", "MRN-1"),
+            m("perfusion_index", "3.4", "MRN-1", MeasurementFlag.FUTURE_TIMESTAMP));
+    Bundle b = mapper.transaction(all);
+
+    for (Bundle.BundleEntryComponent e : b.getEntry()) {
+      assertThat(FhirValidation.errors(e.getResource()))
+          .as(e.getResource().fhirType() + " " + FhirValidation.all(e.getResource()))
+          .isEmpty();
+    }
+    assertThat(FhirValidation.errors(b)).as(FhirValidation.all(b).toString()).isEmpty();
+  }
+
+  @Test
+  void theValidatorRejectsAVitalSignThatBreaksItsProfile() {
+    Bundle b = mapper.transaction(List.of(m("heart_rate", "72", "MRN-1")));
+    Observation o = (Observation) b.getEntry().get(1).getResource();
+    o.getValueQuantity().setSystem(null).setCode("beats");
+    o.setCategory(List.of());
+
+    assertThat(FhirValidation.errors(o)).isNotEmpty();
+  }
+}
