@@ -53,6 +53,7 @@ public final class Associations {
         insert.setLong(5, from);
         insert.setString(6, source);
         insert.executeUpdate();
+        endBeforeLaterAssociation(c, device, location, from);
         c.commit();
       } catch (SQLException e) {
         c.rollback();
@@ -62,6 +63,33 @@ public final class Associations {
       }
     } catch (SQLException e) {
       throw new StoreException("association write failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A backdated association ends where the next later one starts, so at most one association is
+   * valid at any instant.
+   */
+  private static void endBeforeLaterAssociation(
+      Connection c, String device, String location, long from) throws SQLException {
+    String who = device != null ? " device = ?" : " device IS NULL AND location = ?";
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE association SET valid_to = (SELECT MIN(l.valid_from) FROM association l WHERE"
+                + who.replace("device", "l.device").replace("location", "l.location")
+                + " AND l.valid_from > ?) WHERE valid_to IS NULL AND valid_from = ? AND"
+                + who
+                + " AND EXISTS (SELECT 1 FROM association l WHERE"
+                + who.replace("device", "l.device").replace("location", "l.location")
+                + " AND l.valid_from > ?)")) {
+      String key = device != null ? device : location;
+      ps.setString(1, key);
+      ps.setLong(2, from);
+      ps.setLong(3, from);
+      ps.setString(4, key);
+      ps.setString(5, key);
+      ps.setLong(6, from);
+      ps.executeUpdate();
     }
   }
 

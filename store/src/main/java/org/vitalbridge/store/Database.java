@@ -24,6 +24,9 @@ import org.sqlite.SQLiteDataSource;
  * that is not a database, an unreachable PostgreSQL.
  */
 final class Database implements AutoCloseable {
+  private static final java.util.Set<Path> OPEN_IN_THIS_JVM =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private final HikariDataSource pool;
   private final boolean sqlite;
   private final Path sqliteFile;
@@ -48,7 +51,30 @@ final class Database implements AutoCloseable {
   }
 
   private static Database openSqlite(StoreConfig config) {
-    Path file = config.sqliteFile().toAbsolutePath();
+    Path file = config.sqliteFile().toAbsolutePath().normalize();
+    // A second channel on a lock file this JVM holds would, when closed, release the OS lock the
+    // first store depends on: refuse before touching the file.
+    if (!OPEN_IN_THIS_JVM.add(file)) {
+      throw inUse(file);
+    }
+    try {
+      return lockAndOpen(config, file);
+    } catch (RuntimeException e) {
+      OPEN_IN_THIS_JVM.remove(file);
+      throw e;
+    }
+  }
+
+  private static StoreException inUse(Path file) {
+    return new StoreException(
+        "SQLite store "
+            + file
+            + " is in use by another VitalBridge process (lock held on "
+            + file.getFileName()
+            + ".lock); stop it or configure another store file");
+  }
+
+  private static Database lockAndOpen(StoreConfig config, Path file) {
     FileChannel channel = null;
     FileLock lock;
     try {
@@ -56,18 +82,22 @@ final class Database implements AutoCloseable {
       Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
       channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       lock = channel.tryLock();
-    } catch (IOException | OverlappingFileLockException e) {
+    } catch (OverlappingFileLockException e) {
+      throw inUse(file);
+    } catch (IOException e) {
       closeQuietly(channel);
       throw new StoreException("cannot lock SQLite store " + file + ": " + e.getMessage(), e);
     }
     if (lock == null) {
       closeQuietly(channel);
-      throw new StoreException(
-          "SQLite store "
-              + file
-              + " is in use by another VitalBridge process (lock held on "
-              + file.getFileName()
-              + ".lock); stop it or configure another store file");
+      throw inUse(file);
+    }
+    try {
+      checkSqliteHeader(file);
+    } catch (StoreException e) {
+      releaseQuietly(lock);
+      closeQuietly(channel);
+      throw e;
     }
     SQLiteConfig sc = new SQLiteConfig();
     sc.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -82,6 +112,7 @@ final class Database implements AutoCloseable {
     hc.setMaximumPoolSize(4);
     hc.setAutoCommit(true);
     hc.setInitializationFailTimeout(-1);
+    hc.setConnectionTimeout(10_000);
     HikariDataSource pool = new HikariDataSource(hc);
     Database db = new Database(pool, true, file, channel, lock);
     try {
@@ -92,6 +123,39 @@ final class Database implements AutoCloseable {
       throw e;
     }
     return db;
+  }
+
+  /** A non-empty file that does not start with the SQLite header is not ours to open. */
+  private static void checkSqliteHeader(Path file) {
+    try {
+      if (!Files.exists(file) || Files.size(file) == 0) {
+        return;
+      }
+      byte[] head = new byte[16];
+      int n;
+      try (var in = Files.newInputStream(file)) {
+        n = in.readNBytes(head, 0, 16);
+      }
+      if (n < 16
+          || !new String(head, 0, 16, java.nio.charset.StandardCharsets.ISO_8859_1)
+              .equals("SQLite format 3\0")) {
+        throw new StoreException(
+            "SQLite store "
+                + file
+                + " is not a valid database (corrupt or not SQLite): move it"
+                + " aside or restore it from backup");
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot read SQLite store " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void releaseQuietly(FileLock lock) {
+    try {
+      lock.release();
+    } catch (IOException e) {
+      // The channel is closed next, which releases the lock too.
+    }
   }
 
   private void checkSqliteReadable(Path file) {
@@ -108,7 +172,7 @@ final class Database implements AutoCloseable {
                 + " — restore it from backup or move it aside");
       }
     } catch (SQLException e) {
-      String msg = e.getMessage() == null ? "" : e.getMessage();
+      String msg = causeMessages(e);
       if (msg.contains("NOTADB") || msg.contains("not a database") || msg.contains("CORRUPT")) {
         throw new StoreException(
             "SQLite store "
@@ -169,6 +233,14 @@ final class Database implements AutoCloseable {
     }
   }
 
+  private static String causeMessages(Throwable e) {
+    StringBuilder b = new StringBuilder();
+    for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+      b.append(t.getMessage()).append(' ');
+    }
+    return b.toString();
+  }
+
   private static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
@@ -213,6 +285,9 @@ final class Database implements AutoCloseable {
       // Closing the channel below releases the lock as well.
     }
     closeQuietly(lockChannel);
+    if (sqliteFile != null) {
+      OPEN_IN_THIS_JVM.remove(sqliteFile);
+    }
   }
 
   private static void closeQuietly(FileChannel c) {

@@ -26,27 +26,49 @@ public final class Outbox {
     this.clock = clock;
   }
 
-  /** The next entries due for {@code destination}, in journal order. */
+  /**
+   * The next entries due for {@code destination}, in journal order. Delivery is head-of-line: while
+   * the oldest undelivered entry waits out its backoff nothing behind it is due, so a destination
+   * receives everything in order (dead-lettered entries step aside).
+   */
   public List<OutboxEntry> due(String destination, int limit) {
     String sql =
-        "SELECT o.seq, o.attempts, "
+        "SELECT o.seq, o.attempts, o.next_attempt_at, "
             + prefixed()
             + " FROM outbox o JOIN measurement m ON m.id = o.measurement_id WHERE o.destination = ?"
-            + " AND o.state <> 'delivered' AND o.next_attempt_at <= ? ORDER BY o.seq LIMIT ?";
+            + " AND o.state IN ('pending', 'failed') ORDER BY o.seq LIMIT ?";
+    long now = Times.micros(clock.instant());
     try (Connection c = db.connection();
         PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, destination);
-      ps.setLong(2, Times.micros(clock.instant()));
-      ps.setInt(3, limit);
+      ps.setInt(2, limit);
       List<OutboxEntry> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
+        while (rs.next() && rs.getLong(3) <= now) {
           out.add(
               new OutboxEntry(
-                  rs.getLong(1), destination, StoredMeasurements.at(rs, 3), rs.getInt(2)));
+                  rs.getLong(1), destination, StoredMeasurements.at(rs, 4), rs.getInt(2)));
         }
       }
       return out;
+    } catch (SQLException e) {
+      throw new StoreException("outbox read failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** When the head of the destination's queue is next due, or empty when nothing waits. */
+  public java.util.Optional<java.time.Instant> nextAttempt(String destination) {
+    try (Connection c = db.connection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT next_attempt_at FROM outbox WHERE destination = ? AND state IN ('pending',"
+                    + " 'failed') ORDER BY seq LIMIT 1")) {
+      ps.setString(1, destination);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? java.util.Optional.of(Times.instant(rs.getLong(1)))
+            : java.util.Optional.empty();
+      }
     } catch (SQLException e) {
       throw new StoreException("outbox read failed: " + e.getMessage(), e);
     }
@@ -59,17 +81,30 @@ public final class Outbox {
         e -> Times.micros(clock.instant()));
   }
 
-  /** Schedules a retry: backoff doubles per attempt from one second, capped, with full jitter. */
+  /**
+   * Schedules a retry of the whole batch at one time (they stay in order): backoff doubles per
+   * attempt from one second, capped at five minutes, with jitter.
+   */
   public void failed(List<OutboxEntry> entries, String error) {
+    int attempts = entries.stream().mapToInt(OutboxEntry::attempts).max().orElse(0);
+    long backoffMillis = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(20, attempts));
+    long jittered = ThreadLocalRandom.current().nextLong(backoffMillis / 2, backoffMillis + 1);
+    retryAt(entries, error, clock.instant().plusMillis(jittered));
+  }
+
+  /** Schedules a retry at a time the destination asked for (HTTP 429/503 Retry-After). */
+  public void retryAfter(List<OutboxEntry> entries, String error, Duration wait) {
+    retryAt(entries, error, clock.instant().plus(wait));
+  }
+
+  private void retryAt(List<OutboxEntry> entries, String error, java.time.Instant at) {
     try (Connection c = db.connection();
         PreparedStatement ps =
             c.prepareStatement(
                 "UPDATE outbox SET state = 'failed', attempts = attempts + 1, next_attempt_at = ?,"
                     + " last_error = ? WHERE seq = ?")) {
       for (OutboxEntry e : entries) {
-        long backoffMillis = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(20, e.attempts()));
-        long jittered = ThreadLocalRandom.current().nextLong(backoffMillis / 2, backoffMillis + 1);
-        ps.setLong(1, Times.micros(clock.instant().plusMillis(jittered)));
+        ps.setLong(1, Times.micros(at));
         ps.setString(2, error);
         ps.setLong(3, e.seq());
         ps.addBatch();
@@ -79,6 +114,66 @@ public final class Outbox {
       throw new StoreException("outbox update failed: " + ex.getMessage(), ex);
     }
   }
+
+  /**
+   * Parks entries the destination refused for good (e.g. a 4xx with an OperationOutcome): they
+   * leave the queue so the rest can flow, stay visible with the reason, and can be replayed.
+   */
+  public void deadLetter(List<OutboxEntry> entries, String reason) {
+    try (Connection c = db.connection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE seq = ?")) {
+      for (OutboxEntry e : entries) {
+        ps.setString(1, reason);
+        ps.setLong(2, e.seq());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    } catch (SQLException ex) {
+      throw new StoreException("outbox update failed: " + ex.getMessage(), ex);
+    }
+  }
+
+  /** Dead-lettered entries of a destination with their reasons, oldest first. */
+  public List<DeadLetter> deadLetters(String destination, int limit) {
+    try (Connection c = db.connection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT seq, measurement_id, last_error FROM outbox WHERE destination = ? AND state ="
+                    + " 'dead' ORDER BY seq LIMIT ?")) {
+      ps.setString(1, destination);
+      ps.setInt(2, limit);
+      List<DeadLetter> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new DeadLetter(
+                  rs.getLong(1), java.util.UUID.fromString(rs.getString(2)), rs.getString(3)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("outbox read failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Puts a destination's dead letters back in the queue (after the cause was fixed). */
+  public int replayDeadLetters(String destination) {
+    try (Connection c = db.connection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE outbox SET state = 'pending', next_attempt_at = 0 WHERE destination = ? AND"
+                    + " state = 'dead'")) {
+      ps.setString(1, destination);
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException("outbox update failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** One entry a destination refused for good. */
+  public record DeadLetter(long seq, java.util.UUID measurementId, String reason) {}
 
   /** Entries not yet delivered to {@code destination}. */
   public long backlog(String destination) {

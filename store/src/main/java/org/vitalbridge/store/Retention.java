@@ -34,15 +34,7 @@ public final class Retention {
         long cutoff = now - policy.rawMaxAge().toNanos() / 1000;
         rawPurged += deleteRaw(c, "r.received_at < " + cutoff, Long.MAX_VALUE);
       }
-      StoreUsage usage = usage(c);
-      while (overCap(usage)) {
-        long n = deleteRaw(c, "1 = 1", 1000);
-        if (n == 0) {
-          break;
-        }
-        rawPurged += n;
-        usage = usage(c);
-      }
+      rawPurged += enforceCaps(c);
       if (policy.measurementMaxAge() != null) {
         long cutoff = now - policy.measurementMaxAge().toNanos() / 1000;
         measurementsPurged = deleteMeasurements(c, cutoff);
@@ -59,6 +51,37 @@ public final class Retention {
     } catch (SQLException e) {
       throw new StoreException("usage query failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Deletes the oldest purgeable raw messages until both caps hold: exactly the excess count, and
+   * for bytes the fewest oldest messages whose sizes cover the excess.
+   */
+  private long enforceCaps(Connection c) throws SQLException {
+    long purged = 0;
+    StoreUsage u = usage(c);
+    if (policy.maxRawCount() > 0 && u.rawCount() > policy.maxRawCount()) {
+      purged += deleteRaw(c, "1 = 1", u.rawCount() - policy.maxRawCount());
+      u = usage(c);
+    }
+    if (policy.maxRawBytes() > 0 && u.rawBytes() > policy.maxRawBytes()) {
+      long excess = u.rawBytes() - policy.maxRawBytes();
+      long through = -1;
+      String candidates =
+          "SELECT r.seq, r.size FROM raw_message r WHERE " + PURGEABLE + " ORDER BY r.seq";
+      try (PreparedStatement ps = c.prepareStatement(candidates);
+          ResultSet rs = ps.executeQuery()) {
+        long freed = 0;
+        while (freed < excess && rs.next()) {
+          freed += rs.getLong(2);
+          through = rs.getLong(1);
+        }
+      }
+      if (through >= 0) {
+        purged += deleteRaw(c, "r.seq <= " + through, Long.MAX_VALUE);
+      }
+    }
+    return purged;
   }
 
   private long deleteRaw(Connection c, String condition, long limit) throws SQLException {

@@ -1,0 +1,1070 @@
+package org.vitalbridge.store;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+import static org.vitalbridge.store.TestPipeline.MDC_HEART_RATE;
+import static org.vitalbridge.store.TestPipeline.MDC_SPO2;
+import static org.vitalbridge.store.TestPipeline.payload;
+import static org.vitalbridge.store.TestPipeline.raw;
+import static org.vitalbridge.store.TestPipeline.spo2;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vitalbridge.core.model.RawMessage;
+import org.vitalbridge.core.pipeline.MessageProcessor;
+
+/**
+ * The behaviour every store backend must show: journal durability and idempotence, processing into
+ * measurements and quarantine, replay without duplicates, outboxes, reprocessing, retention,
+ * longitudinal queries, associations and concurrency. Subclasses supply a fresh database.
+ */
+abstract class StoreContract {
+  static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+  static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
+  static final Instant FAR_PAST = Instant.parse("2000-01-01T00:00:00Z");
+  static final Instant FAR_FUTURE = Instant.parse("2100-01-01T00:00:00Z");
+  static final RetentionPolicy KEEP_ALL = new RetentionPolicy(null, null, 0, 0);
+
+  @TempDir Path tmp;
+
+  final MutableClock clock = new MutableClock(NOW);
+  private final List<Store> opened = new ArrayList<>();
+
+  /** A configuration pointing at this test's own fresh, empty database. */
+  protected abstract StoreConfig config();
+
+  /** Runs after every store the test opened is closed (drop the test's database here). */
+  protected void cleanUp() throws Exception {}
+
+  @AfterEach
+  final void closeStores() throws Exception {
+    try {
+      for (Store s : opened) {
+        s.close();
+      }
+    } finally {
+      opened.clear();
+      cleanUp();
+    }
+  }
+
+  Store open() {
+    return open(config(), KEEP_ALL);
+  }
+
+  Store open(StoreConfig config, RetentionPolicy policy) {
+    Store s = Store.open(config, TestPipeline.standard(), clock, policy);
+    opened.add(s);
+    return s;
+  }
+
+  Store openWithDestinations(String... destinations) {
+    return open(config().withDestinations(List.of(destinations)), KEEP_ALL);
+  }
+
+  static void appendAll(Store store, RawMessage... messages) throws Exception {
+    appendAll(store, Arrays.asList(messages));
+  }
+
+  static void appendAll(Store store, List<RawMessage> messages) throws Exception {
+    List<CompletableFuture<Void>> futures = new ArrayList<>();
+    for (RawMessage m : messages) {
+      futures.add(store.journal().append(m));
+    }
+    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(30, SECONDS);
+  }
+
+  static MeasurementQuery all() {
+    return new MeasurementQuery(null, null, null, FAR_PAST, FAR_FUTURE, 100_000);
+  }
+
+  static MeasurementQuery byDevice(String device) {
+    return new MeasurementQuery(null, device, null, FAR_PAST, FAR_FUTURE, 100_000);
+  }
+
+  long rawCount(String id) throws SQLException {
+    return TestDb.scalar(config(), "SELECT COUNT(*) FROM raw_message WHERE id = ?", id);
+  }
+
+  long rawSeq(String id) throws SQLException {
+    return TestDb.scalar(config(), "SELECT seq FROM raw_message WHERE id = ?", id);
+  }
+
+  String rawState(String id) throws SQLException {
+    return TestDb.strings(config(), "SELECT state FROM raw_message WHERE id = ?", id).get(0);
+  }
+
+  long count(String sql) throws SQLException {
+    return TestDb.scalar(config(), sql);
+  }
+
+  List<String> rawIds() throws SQLException {
+    return TestDb.strings(config(), "SELECT id FROM raw_message ORDER BY seq");
+  }
+
+  long maxSeq() throws SQLException {
+    return count("SELECT COALESCE(MAX(seq), 0) FROM raw_message");
+  }
+
+  static List<String> rawIdsOf(List<OutboxEntry> entries) {
+    return entries.stream().map(e -> e.measurement().rawId()).toList();
+  }
+
+  /** Marks delivered the outbox entries of {@code destination} that came from these raw ids. */
+  static void deliver(Store store, String destination, String... rawIds) {
+    Set<String> wanted = Set.of(rawIds);
+    List<OutboxEntry> entries =
+        store.outbox().due(destination, 10_000).stream()
+            .filter(e -> wanted.contains(e.measurement().rawId()))
+            .toList();
+    assertThat(rawIdsOf(entries)).containsExactlyInAnyOrder(rawIds);
+    store.outbox().delivered(entries);
+  }
+
+  // ---------------------------------------------------------------- journal
+
+  @Test
+  void appendCompletesOnlyOnceTheRowIsCommittedAndReadable() throws Exception {
+    Store store = open();
+    RawMessage m = spo2("append-1", "D1", T0, 97);
+
+    // Checked from an independent connection at the moment the future completes: the row must be
+    // committed by then (acknowledged = on disk).
+    CompletableFuture<Long> visibleOnCompletion =
+        store
+            .journal()
+            .append(m)
+            .thenApply(
+                v -> {
+                  try {
+                    return rawCount(m.id());
+                  } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
+
+    assertThat(visibleOnCompletion.get(10, SECONDS)).isEqualTo(1L);
+    assertThat(store.retention().usage().rawCount()).isEqualTo(1);
+    StoredRaw stored = store.quarantine().raw(rawSeq(m.id())).orElseThrow();
+    assertThat(stored.message()).isEqualTo(m);
+    assertThat(stored.message().payload()).isEqualTo(m.payload());
+    assertThat(stored.state()).isEqualTo("pending");
+  }
+
+  @Test
+  void appendingTheSameMessageIdTwiceStoresItOnce() throws Exception {
+    Store store = open();
+    RawMessage first = spo2("dup-1", "D1", T0, 97);
+    RawMessage retransmit = spo2("dup-1", "D1", T0.plusSeconds(5), 98);
+
+    CompletableFuture<Void> a = store.journal().append(first);
+    a.get(10, SECONDS);
+    CompletableFuture<Void> b = store.journal().append(retransmit);
+    b.get(10, SECONDS);
+    appendAll(store, first, retransmit, first);
+
+    assertThat(rawCount("dup-1")).isEqualTo(1);
+    assertThat(store.retention().usage().rawCount()).isEqualTo(1);
+    assertThat(store.quarantine().raw(rawSeq("dup-1")).orElseThrow().message()).isEqualTo(first);
+    assertThat(store.pipeline().drain()).isEqualTo(1);
+    assertThat(store.measurements().find(all()))
+        .singleElement()
+        .satisfies(s -> assertThat(s.value()).isEqualTo("97"));
+  }
+
+  @Test
+  void oversizedPayloadFailsBeforeJournaling() throws Exception {
+    Store store = open(config().withMaxPayloadBytes(200), KEEP_ALL);
+    String base = payload("D1", T0, "SpO2", "97", "%");
+    RawMessage tooBig = raw("big-1", base + " ".repeat(201 - base.length()), T0);
+    RawMessage atLimit = raw("limit-1", base + " ".repeat(200 - base.length()), T0);
+    assertThat(tooBig.size()).isEqualTo(201);
+    assertThat(atLimit.size()).isEqualTo(200);
+
+    CompletableFuture<Void> refused = store.journal().append(tooBig);
+
+    assertThat(refused).isCompletedExceptionally();
+    assertThatThrownBy(() -> refused.get(1, SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            PayloadTooLargeException.class,
+            e -> {
+              assertThat(e.size()).isEqualTo(201);
+              assertThat(e.limit()).isEqualTo(200);
+              assertThat(e.getMessage()).contains("201").contains("200");
+            });
+    assertThat(store.retention().usage().rawCount()).isZero();
+    assertThat(rawCount("big-1")).isZero();
+
+    store.journal().append(atLimit).get(10, SECONDS);
+    assertThat(rawCount("limit-1")).isEqualTo(1);
+    assertThat(store.retention().usage().rawCount()).isEqualTo(1);
+  }
+
+  @Test
+  void appendingToAClosedStoreFailsInsteadOfPretendingToCommit() throws Exception {
+    Store store = open();
+    store.close();
+
+    CompletableFuture<Void> late = store.journal().append(spo2("late-1", "D1", T0, 97));
+
+    assertThatThrownBy(() -> late.get(10, SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("closed");
+    assertThat(rawCount("late-1")).isZero();
+  }
+
+  @Test
+  void dataAndPipelinePositionSurviveCloseAndReopen() throws Exception {
+    Store first = open();
+    appendAll(first, spo2("p-1", "D1", T0, 95), spo2("p-2", "D1", T0.plusSeconds(60), 96));
+    assertThat(first.pipeline().drain()).isEqualTo(2);
+    first.close();
+
+    Store second = open();
+    appendAll(second, spo2("p-3", "D1", T0.plusSeconds(120), 97));
+    assertThat(second.pipeline().drain()).as("resumes after the saved cursor").isEqualTo(1);
+    assertThat(second.measurements().count()).isEqualTo(3);
+    assertThat(second.pipeline().position()).isEqualTo(maxSeq());
+  }
+
+  // ---------------------------------------------------------------- pipeline
+
+  @Test
+  void drainTurnsGoodPayloadsIntoCanonicalMeasurements() throws Exception {
+    Store store = open();
+    RawMessage spo2 = spo2("good-1", "D1", T0, 97);
+    RawMessage hr =
+        raw("good-2", payload("D1", T0.plusSeconds(60), "HR", "72", "bpm"), T0.plusSeconds(61));
+    RawMessage decimal =
+        raw("good-3", payload("D2", T0, "SpO2", "95.50", "%", "ICU-2"), T0.plusSeconds(2));
+    appendAll(store, spo2, hr, decimal);
+
+    assertThat(store.pipeline().drain()).isEqualTo(3);
+    assertThat(store.pipeline().drain()).isZero();
+    assertThat(store.pipeline().position()).isEqualTo(maxSeq());
+
+    List<StoredMeasurement> d1 = store.measurements().find(byDevice("D1"));
+    assertThat(d1).hasSize(2);
+    StoredMeasurement s = d1.get(0);
+    assertThat(s.id()).isEqualTo(TestPipeline.expectedId("D1", MDC_SPO2, T0, "97", "%"));
+    assertThat(s.device()).isEqualTo("D1");
+    assertThat(s.subject()).isNull();
+    assertThat(s.location()).isNull();
+    assertThat(s.mdc()).isEqualTo(MDC_SPO2);
+    assertThat(s.refId()).isEqualTo("MDC_PULS_OXIM_SAT_O2");
+    assertThat(s.loinc()).isEqualTo("59408-5");
+    assertThat(s.valueKind()).isEqualTo("quantity");
+    assertThat(s.value()).isEqualTo("97");
+    assertThat(s.unit()).isEqualTo("%");
+    assertThat(s.observedAt()).isEqualTo(T0);
+    assertThat(s.receivedAt()).isEqualTo(T0.plusSeconds(1));
+    assertThat(s.status()).isEqualTo("final");
+    assertThat(s.flags()).isEmpty();
+    assertThat(s.rawId()).isEqualTo("good-1");
+    assertThat(s.mapping()).isEqualTo(TestPipeline.MAPPING);
+
+    StoredMeasurement h = d1.get(1);
+    assertThat(h.mdc()).isEqualTo(MDC_HEART_RATE);
+    assertThat(h.value()).isEqualTo("72");
+    assertThat(h.unit()).as("vendor unit bpm stored as canonical UCUM").isEqualTo("/min");
+    assertThat(h.observedAt()).isEqualTo(T0.plusSeconds(60));
+    assertThat(h.id())
+        .isEqualTo(TestPipeline.expectedId("D1", MDC_HEART_RATE, h.observedAt(), "72", "/min"));
+
+    StoredMeasurement d = store.measurements().find(byDevice("D2")).get(0);
+    assertThat(d.value()).isEqualTo("95.5");
+    assertThat(d.location()).isEqualTo("ICU-2");
+    assertThat(store.measurements().byId(d.id())).contains(d);
+    assertThat(store.measurements().byId(UUID.randomUUID())).isEmpty();
+
+    assertThat(rawState("good-1")).isEqualTo("processed");
+    assertThat(count("SELECT COUNT(*) FROM raw_message WHERE processed_at IS NULL")).isZero();
+    assertThat(store.quarantine().openCount()).isZero();
+  }
+
+  @Test
+  void badPayloadsAreQuarantinedWithReasonFieldDetailAndTheExactRawBytes() throws Exception {
+    Store store = open();
+    RawMessage outOfRange = raw("bad-range", payload("D1", T0, "SpO2", "101", "%"), T0);
+    byte[] garbage = {'{', '"', 'd', 'e', 'v', (byte) 0xff, 0, (byte) 0xfe, '\n'};
+    RawMessage malformed = raw("bad-json", garbage, TestPipeline.CONTENT_TYPE, T0);
+    RawMessage good = spo2("ok-1", "D1", T0, 97);
+    RawMessage unknown = raw("bad-metric", payload("D1", T0, "Wibble", "5", "%"), T0);
+    RawMessage noDecoder =
+        raw("bad-type", "SpO2=97".getBytes(StandardCharsets.UTF_8), "text/plain", T0);
+    appendAll(store, outOfRange, malformed, good, unknown, noDecoder);
+
+    assertThat(store.pipeline().drain()).isEqualTo(5);
+
+    List<QuarantineEntry> open = store.quarantine().open(100);
+    assertThat(open)
+        .extracting(QuarantineEntry::rawId)
+        .containsExactly("bad-range", "bad-json", "bad-metric", "bad-type");
+    assertThat(store.quarantine().openCount()).isEqualTo(4);
+    assertThat(store.retention().usage().openQuarantine()).isEqualTo(4);
+    assertThat(store.measurements().count()).isEqualTo(1);
+
+    QuarantineEntry range = open.get(0);
+    assertThat(range.stage()).isEqualTo("harmonize");
+    assertThat(range.reason()).isEqualTo("out-of-range");
+    assertThat(range.field()).isEqualTo("$.value");
+    assertThat(range.detail()).contains("101").contains("MDC_PULS_OXIM_SAT_O2");
+    assertThat(range.createdAt()).isEqualTo(NOW);
+    assertThat(range.resolvedAt()).isNull();
+
+    QuarantineEntry json = open.get(1);
+    assertThat(json.stage()).isEqualTo("decode");
+    assertThat(json.reason()).isEqualTo("malformed-payload");
+    assertThat(json.field()).isNull();
+    assertThat(json.detail()).contains("not valid JSON");
+
+    QuarantineEntry metric = open.get(2);
+    assertThat(metric.stage()).isEqualTo("harmonize");
+    assertThat(metric.reason()).isEqualTo("unknown-metric");
+    assertThat(metric.field()).isEqualTo("$.label");
+    assertThat(metric.detail()).contains("Wibble");
+
+    QuarantineEntry type = open.get(3);
+    assertThat(type.stage()).isEqualTo("decode");
+    assertThat(type.reason()).isEqualTo("malformed-payload");
+    assertThat(type.detail()).contains("text/plain");
+
+    for (QuarantineEntry e : open) {
+      assertThat(e.rawSeq()).isEqualTo(rawSeq(e.rawId()));
+      assertThat(rawState(e.rawId())).isEqualTo("rejected");
+    }
+    StoredRaw rawJson = store.quarantine().raw(json.rawSeq()).orElseThrow();
+    assertThat(rawJson.message().payload()).as("exact bytes as received").isEqualTo(garbage);
+    assertThat(rawJson.message()).isEqualTo(malformed);
+    assertThat(store.quarantine().raw(range.rawSeq()).orElseThrow().message().payload())
+        .isEqualTo(outOfRange.payload());
+    assertThat(store.quarantine().raw(type.rawSeq()).orElseThrow().message().contentType())
+        .isEqualTo("text/plain");
+    assertThat(store.quarantine().raw(maxSeq() + 1000)).isEmpty();
+    assertThat(store.quarantine().open(2)).hasSize(2);
+  }
+
+  @Test
+  void backgroundWorkerProcessesWhatTheJournalCommits() throws Exception {
+    Store store = open();
+    store.pipeline().start();
+    List<RawMessage> messages =
+        IntStream.range(0, 10)
+            .mapToObj(i -> spo2("bg-" + i, "D1", T0.plusSeconds(i), 90 + i))
+            .toList();
+    appendAll(store, messages);
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(store.measurements().count()).isEqualTo(10));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(store.pipeline().position()).isEqualTo(maxSeq()));
+    assertThat(count("SELECT COUNT(*) FROM raw_message WHERE state = 'pending'")).isZero();
+  }
+
+  // ---------------------------------------------------------------- replay
+
+  @Test
+  void replayingTheJournalNeverDuplicatesMeasurementsOrOutboxRows() throws Exception {
+    Store store = openWithDestinations("fhir", "hl7");
+    List<RawMessage> messages = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      messages.add(spo2("r-" + i, "D1", T0.plusSeconds(60L * i), 90 + i));
+    }
+    messages.add(raw("r-bad", payload("D1", T0, "SpO2", "101", "%"), T0));
+    appendAll(store, messages);
+    assertThat(store.pipeline().drain()).isEqualTo(6);
+    assertThat(store.measurements().count()).isEqualTo(5);
+    assertThat(count("SELECT COUNT(*) FROM outbox")).isEqualTo(10);
+    assertThat(store.quarantine().openCount()).isEqualTo(1);
+
+    ReprocessReport again =
+        store.reprocessor().range(TestPipeline.standard(), null, FAR_PAST, FAR_FUTURE);
+    assertThat(again).isEqualTo(new ReprocessReport(6, 5, 1));
+    assertThat(store.measurements().count()).isEqualTo(5);
+    assertThat(count("SELECT COUNT(*) FROM outbox")).isEqualTo(10);
+    assertThat(store.quarantine().openCount()).isEqualTo(1);
+
+    // As after a crash between writing a batch and saving the cursor: everything runs again.
+    assertThat(TestDb.update(config(), "UPDATE cursor SET position = 0")).isEqualTo(1);
+    assertThat(store.pipeline().drain()).isEqualTo(6);
+    assertThat(store.measurements().count()).isEqualTo(5);
+    assertThat(count("SELECT COUNT(*) FROM measurement")).isEqualTo(5);
+    assertThat(count("SELECT COUNT(*) FROM outbox")).isEqualTo(10);
+    assertThat(count("SELECT COUNT(*) FROM outbox WHERE destination = 'fhir'")).isEqualTo(5);
+    assertThat(store.quarantine().openCount()).isEqualTo(1);
+    assertThat(store.pipeline().position()).isEqualTo(maxSeq());
+  }
+
+  @Test
+  void theSameEventInTwoRawMessagesIsOneMeasurement() throws Exception {
+    Store store = openWithDestinations("fhir", "hl7");
+    String body = payload("D1", T0, "SpO2", "97", "%");
+    RawMessage original = raw("ev-1", body, T0.plusSeconds(1));
+    RawMessage retransmit = raw("ev-2", body, T0.plusSeconds(30));
+    RawMessage sameValueOtherNotation =
+        raw("ev-3", payload("D1", T0, "SPO2", "97.0", "%"), T0.plusSeconds(40));
+    appendAll(store, original, retransmit, sameValueOtherNotation);
+
+    assertThat(store.pipeline().drain()).isEqualTo(3);
+
+    assertThat(store.retention().usage().rawCount()).isEqualTo(3);
+    assertThat(store.measurements().find(all()))
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.rawId()).isEqualTo("ev-1");
+              assertThat(m.value()).isEqualTo("97");
+            });
+    assertThat(count("SELECT COUNT(*) FROM outbox")).isEqualTo(2);
+    assertThat(store.outbox().backlog("fhir")).isEqualTo(1);
+    assertThat(store.outbox().backlog("hl7")).isEqualTo(1);
+    assertThat(List.of(rawState("ev-1"), rawState("ev-2"), rawState("ev-3")))
+        .containsOnly("processed");
+  }
+
+  // ---------------------------------------------------------------- outbox
+
+  @Test
+  void outboxHasOneRowPerDestinationServedInJournalOrder() throws Exception {
+    Store store = openWithDestinations("fhir", "hl7");
+    List<RawMessage> messages = new ArrayList<>();
+    // Observation times run backwards: delivery order follows the journal, not the clock.
+    for (int i = 0; i < 5; i++) {
+      messages.add(spo2("o-" + i, "D1", T0.minusSeconds(60L * i), 90 + i));
+    }
+    messages.add(2, raw("o-bad", payload("D1", T0, "SpO2", "101", "%"), T0));
+    appendAll(store, messages);
+    store.pipeline().drain();
+
+    List<String> journalOrder = List.of("o-0", "o-1", "o-2", "o-3", "o-4");
+    List<OutboxEntry> fhir = store.outbox().due("fhir", 100);
+    assertThat(rawIdsOf(fhir)).containsExactlyElementsOf(journalOrder);
+    assertThat(fhir).allSatisfy(e -> assertThat(e.destination()).isEqualTo("fhir"));
+    assertThat(fhir).allSatisfy(e -> assertThat(e.attempts()).isZero());
+    assertThat(fhir).extracting(OutboxEntry::seq).isSorted().doesNotHaveDuplicates();
+    assertThat(rawIdsOf(store.outbox().due("hl7", 100))).containsExactlyElementsOf(journalOrder);
+    assertThat(rawIdsOf(store.outbox().due("kafka", 100))).isEmpty();
+    assertThat(store.outbox().backlog("fhir")).isEqualTo(5);
+    assertThat(store.outbox().backlog("hl7")).isEqualTo(5);
+    assertThat(count("SELECT COUNT(*) FROM outbox")).isEqualTo(10);
+
+    List<OutboxEntry> firstTwo = store.outbox().due("fhir", 2);
+    assertThat(rawIdsOf(firstTwo)).containsExactly("o-0", "o-1");
+    store.outbox().delivered(firstTwo);
+
+    assertThat(store.outbox().backlog("fhir")).isEqualTo(3);
+    assertThat(store.outbox().backlog("hl7")).as("destinations are independent").isEqualTo(5);
+    assertThat(rawIdsOf(store.outbox().due("fhir", 100))).containsExactly("o-2", "o-3", "o-4");
+    assertThat(store.retention().usage().pendingOutbox()).isEqualTo(8);
+    assertThat(
+            TestDb.scalar(
+                config(),
+                "SELECT COUNT(*) FROM outbox WHERE state = 'delivered' AND delivered_at = ?",
+                Times.micros(NOW)))
+        .isEqualTo(2);
+  }
+
+  @Test
+  void aFailedDeliveryIsRetriedLaterWithGrowingBackoff() throws Exception {
+    Store store = openWithDestinations("fhir");
+    appendAll(
+        store,
+        spo2("f-0", "D1", T0, 90),
+        spo2("f-1", "D1", T0.plusSeconds(1), 91),
+        spo2("f-2", "D1", T0.plusSeconds(2), 92));
+    store.pipeline().drain();
+    OutboxEntry head = store.outbox().due("fhir", 1).get(0);
+    assertThat(head.measurement().rawId()).isEqualTo("f-0");
+
+    store.outbox().failed(List.of(head), "HTTP 503 from FHIR server");
+
+    assertThat(rawIdsOf(store.outbox().due("fhir", 100))).doesNotContain("f-0");
+    assertThat(store.outbox().backlog("fhir")).isEqualTo(3);
+    long next1 = nextAttempt(head.seq());
+    assertThat(next1)
+        .as("first retry 0.5..1 s later")
+        .isBetween(micros(NOW, 500), micros(NOW, 1000));
+    assertThat(
+            TestDb.strings(
+                config(),
+                "SELECT state || ' ' || attempts || ' ' || last_error FROM outbox WHERE seq = ?",
+                head.seq()))
+        .containsExactly("failed 1 HTTP 503 from FHIR server");
+
+    clock.set(Times.instant(next1));
+    OutboxEntry retry = store.outbox().due("fhir", 1).get(0);
+    assertThat(retry.seq()).isEqualTo(head.seq());
+    assertThat(retry.attempts()).isEqualTo(1);
+
+    store.outbox().failed(List.of(retry), "timeout");
+    long next2 = nextAttempt(head.seq());
+    Instant at = clock.instant();
+    assertThat(next2).as("second retry 1..2 s later").isBetween(micros(at, 1000), micros(at, 2000));
+    assertThat(rawIdsOf(store.outbox().due("fhir", 100))).doesNotContain("f-0");
+
+    clock.set(Times.instant(next2));
+    OutboxEntry third = store.outbox().due("fhir", 1).get(0);
+    assertThat(third.attempts()).isEqualTo(2);
+    store.outbox().delivered(List.of(third));
+    assertThat(store.outbox().backlog("fhir")).isEqualTo(2);
+    assertThat(
+            TestDb.scalar(
+                config(),
+                "SELECT COUNT(*) FROM outbox WHERE seq = ? AND state = 'delivered' AND last_error IS NULL",
+                head.seq()))
+        .isEqualTo(1);
+    assertThat(rawIdsOf(store.outbox().due("fhir", 100))).containsExactly("f-1", "f-2");
+  }
+
+  /**
+   * A destination that was down drains its backlog in order when it returns: a connector that takes
+   * whatever is due, delivers it and marks it delivered must see the journal order.
+   */
+  @Test
+  void aBacklogDrainsInJournalOrderAfterTheDestinationReturns() throws Exception {
+    Store store = openWithDestinations("fhir");
+    List<RawMessage> messages = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      messages.add(spo2(String.format("b-%02d", i), "D1", T0.plusSeconds(i), 80 + i));
+    }
+    appendAll(store, messages);
+    store.pipeline().drain();
+    List<OutboxEntry> backlog = store.outbox().due("fhir", 100);
+    assertThat(backlog).hasSize(20);
+
+    store.outbox().failed(backlog, "connection refused");
+
+    List<String> deliveredOrder = new ArrayList<>();
+    Instant start = clock.instant();
+    for (int ms = 0; ms <= 2_000 && deliveredOrder.size() < 20; ms += 5) {
+      clock.set(start.plusMillis(ms));
+      List<OutboxEntry> due = store.outbox().due("fhir", 100);
+      if (!due.isEmpty()) {
+        store.outbox().delivered(due);
+        deliveredOrder.addAll(rawIdsOf(due));
+      }
+    }
+
+    assertThat(deliveredOrder)
+        .as("delivery order after a failed batch")
+        .containsExactlyElementsOf(messages.stream().map(RawMessage::id).toList());
+  }
+
+  private long nextAttempt(long outboxSeq) throws SQLException {
+    return TestDb.scalar(config(), "SELECT next_attempt_at FROM outbox WHERE seq = ?", outboxSeq);
+  }
+
+  private static long micros(Instant base, long plusMillis) {
+    return Times.micros(base.plusMillis(plusMillis));
+  }
+
+  // ---------------------------------------------------------------- reprocess
+
+  @Test
+  void reprocessingWithAFixedTerminologyMovesTheMessageOutOfQuarantineOnce() throws Exception {
+    Store store = openWithDestinations("fhir");
+    RawMessage satx = raw("rp-satx", payload("D7", T0, "SatX", "96", "%"), T0.plusSeconds(1));
+    appendAll(store, satx, spo2("rp-good", "D7", T0.plusSeconds(60), 97));
+    store.pipeline().drain();
+    assertThat(store.quarantine().open(10))
+        .singleElement()
+        .satisfies(
+            q -> {
+              assertThat(q.rawId()).isEqualTo("rp-satx");
+              assertThat(q.reason()).isEqualTo("unknown-metric");
+            });
+    assertThat(store.measurements().count()).isEqualTo(1);
+
+    MessageProcessor fixed =
+        TestPipeline.withOverrides(
+            List.of(TestPipeline.resource("terminology/satx-override.yaml")));
+    clock.advance(Duration.ofMinutes(5));
+    ReprocessReport report = store.reprocessor().rejected(fixed);
+
+    assertThat(report).isEqualTo(new ReprocessReport(1, 1, 0));
+    assertThat(store.quarantine().openCount()).isZero();
+    assertThat(
+            TestDb.scalar(config(), "SELECT resolved_at FROM quarantine WHERE raw_id = 'rp-satx'"))
+        .isEqualTo(Times.micros(NOW.plus(Duration.ofMinutes(5))));
+    assertThat(rawState("rp-satx")).isEqualTo("processed");
+    List<StoredMeasurement> fromSatx =
+        store.measurements().find(all()).stream().filter(m -> m.rawId().equals("rp-satx")).toList();
+    assertThat(fromSatx)
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.mdc()).isEqualTo(MDC_SPO2);
+              assertThat(m.value()).isEqualTo("96");
+              assertThat(m.observedAt()).isEqualTo(T0);
+              assertThat(m.id()).isEqualTo(TestPipeline.expectedId("D7", MDC_SPO2, T0, "96", "%"));
+            });
+    assertThat(store.measurements().count()).isEqualTo(2);
+    assertThat(store.outbox().backlog("fhir")).as("the fixed measurement is queued").isEqualTo(2);
+
+    assertThat(store.reprocessor().rejected(fixed)).isEqualTo(new ReprocessReport(0, 0, 0));
+    store.reprocessor().range(fixed, null, FAR_PAST, FAR_FUTURE);
+    assertThat(store.pipeline().drain()).isZero();
+    assertThat(store.measurements().count()).isEqualTo(2);
+    assertThat(count("SELECT COUNT(*) FROM outbox")).isEqualTo(2);
+    assertThat(store.quarantine().openCount()).isZero();
+  }
+
+  @Test
+  void reprocessingKeepsStillBrokenMessagesInQuarantineExactlyOnce() throws Exception {
+    Store store = open();
+    appendAll(
+        store,
+        raw("sb-range", payload("D1", T0, "SpO2", "101", "%"), T0),
+        raw("sb-satx", payload("D1", T0, "SatX", "96", "%"), T0));
+    store.pipeline().drain();
+    MessageProcessor fixed =
+        TestPipeline.withOverrides(
+            List.of(TestPipeline.resource("terminology/satx-override.yaml")));
+
+    assertThat(store.reprocessor().rejected(fixed)).isEqualTo(new ReprocessReport(2, 1, 1));
+    assertThat(store.reprocessor().rejected(fixed)).isEqualTo(new ReprocessReport(1, 0, 1));
+
+    assertThat(store.quarantine().open(10))
+        .singleElement()
+        .satisfies(
+            q -> {
+              assertThat(q.rawId()).isEqualTo("sb-range");
+              assertThat(q.reason()).isEqualTo("out-of-range");
+            });
+    assertThat(rawState("sb-range")).isEqualTo("rejected");
+    assertThat(store.measurements().count()).isEqualTo(1);
+  }
+
+  @Test
+  void reprocessingARangeForOneDeviceTouchesOnlyItsMessages() throws Exception {
+    Store store = open();
+    appendAll(
+        store,
+        spo2("rd-1", "D1", T0, 95),
+        spo2("rd-2", "D2", T0, 96),
+        spo2("rd-3", "D2", T0.plusSeconds(60), 97),
+        spo2("rd-4", "D1", T0.plusSeconds(60), 98));
+    store.pipeline().drain();
+
+    assertThat(store.reprocessor().range(TestPipeline.standard(), "D2", FAR_PAST, FAR_FUTURE))
+        .isEqualTo(new ReprocessReport(2, 2, 0));
+    // received_at is observed + 1 s: [T0+1s, T0+2s) holds rd-1 and rd-2 only.
+    assertThat(
+            store
+                .reprocessor()
+                .range(TestPipeline.standard(), null, T0.plusSeconds(1), T0.plusSeconds(2)))
+        .isEqualTo(new ReprocessReport(2, 2, 0));
+    assertThat(store.measurements().count()).isEqualTo(4);
+  }
+
+  // ---------------------------------------------------------------- retention
+
+  @Test
+  void retentionPurgesOldDeliveredRawMessagesAndKeepsUndeliveredAndQuarantinedOnes()
+      throws Exception {
+    Store store =
+        open(
+            config().withDestinations(List.of("fhir")),
+            new RetentionPolicy(Duration.ofDays(1), null, 0, 0));
+    Instant old = NOW.minus(Duration.ofDays(2));
+    Instant young = NOW.minus(Duration.ofHours(1));
+    appendAll(
+        store,
+        raw("ret-old-delivered", payload("D1", old, "SpO2", "95", "%"), old),
+        raw("ret-old-undelivered", payload("D2", old, "SpO2", "96", "%"), old),
+        raw("ret-old-quarantined", payload("D3", old, "SpO2", "101", "%"), old),
+        raw("ret-young-delivered", payload("D4", young, "SpO2", "97", "%"), young));
+    store.pipeline().drain();
+    deliver(store, "fhir", "ret-old-delivered", "ret-young-delivered");
+    appendAll(store, raw("ret-old-unprocessed", payload("D5", old, "SpO2", "98", "%"), old));
+
+    PurgeReport report = store.retention().purge();
+
+    assertThat(report.rawPurged()).isEqualTo(1);
+    assertThat(report.measurementsPurged()).isZero();
+    assertThat(rawIds())
+        .containsExactly(
+            "ret-old-undelivered",
+            "ret-old-quarantined",
+            "ret-young-delivered",
+            "ret-old-unprocessed");
+    assertThat(report.after().rawCount()).isEqualTo(4);
+    assertThat(store.measurements().count()).as("measurements outlive their raw").isEqualTo(3);
+    assertThat(store.measurements().find(byDevice("D1"))).hasSize(1);
+    assertThat(store.quarantine().openCount()).isEqualTo(1);
+
+    deliver(store, "fhir", "ret-old-undelivered");
+    assertThat(store.retention().purge().rawPurged()).isEqualTo(1);
+    assertThat(rawIds())
+        .containsExactly("ret-old-quarantined", "ret-young-delivered", "ret-old-unprocessed");
+    assertThat(store.retention().purge().rawPurged()).isZero();
+  }
+
+  @Test
+  void theCountCapPurgesTheOldestDeliveredMessagesFirst() throws Exception {
+    Store store =
+        open(config().withDestinations(List.of("fhir")), new RetentionPolicy(null, null, 0, 5));
+    List<RawMessage> messages = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      Instant at = NOW.minus(Duration.ofMinutes(30)).plusSeconds(i);
+      messages.add(raw("cap-" + i, payload("D1", at, "SpO2", "9" + i, "%"), at));
+    }
+    appendAll(store, messages);
+    store.pipeline().drain();
+    // cap-0, the oldest, is still undelivered and must stay.
+    deliver(
+        store, "fhir", "cap-1", "cap-2", "cap-3", "cap-4", "cap-5", "cap-6", "cap-7", "cap-8",
+        "cap-9");
+
+    PurgeReport report = store.retention().purge();
+
+    assertThat(rawIds())
+        .as("5 over the cap of 5: the five oldest delivered go, the newest stay")
+        .containsExactly("cap-0", "cap-6", "cap-7", "cap-8", "cap-9");
+    assertThat(report.rawPurged()).isEqualTo(5);
+    assertThat(report.after().rawCount()).isEqualTo(5);
+    assertThat(report.after().overCap()).isFalse();
+  }
+
+  @Test
+  void theByteCapPurgesOnlyWhatIsNeededOldestFirst() throws Exception {
+    List<RawMessage> messages = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      Instant at = NOW.minus(Duration.ofMinutes(30)).plusSeconds(i);
+      messages.add(raw("bcap-" + i, payload("D1", at, "SpO2", "9" + i, "%"), at));
+    }
+    int size = messages.get(0).size();
+    assertThat(messages).allSatisfy(m -> assertThat(m.size()).isEqualTo(size));
+    Store store =
+        open(
+            config().withDestinations(List.of("fhir")),
+            new RetentionPolicy(null, null, 3L * size, 0));
+    appendAll(store, messages);
+    store.pipeline().drain();
+    deliver(store, "fhir", messages.stream().map(RawMessage::id).toArray(String[]::new));
+    assertThat(store.retention().usage().rawBytes()).isEqualTo(6L * size);
+
+    PurgeReport report = store.retention().purge();
+
+    assertThat(report.after().rawBytes()).isLessThanOrEqualTo(3L * size);
+    assertThat(rawIds()).containsExactly("bcap-3", "bcap-4", "bcap-5");
+    assertThat(report.rawPurged()).isEqualTo(3);
+  }
+
+  @Test
+  void usageReportsCountsBytesAndOverCapWhenNothingCanBePurged() throws Exception {
+    Store store =
+        open(config().withDestinations(List.of("fhir")), new RetentionPolicy(null, null, 0, 2));
+    List<RawMessage> messages = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      messages.add(spo2("u-" + i, "D1", T0.plusSeconds(i), 90 + i));
+    }
+    messages.add(raw("u-bad", payload("D1", T0, "SpO2", "101", "%"), T0));
+    appendAll(store, messages);
+    store.pipeline().drain();
+    long bytes = messages.stream().mapToLong(RawMessage::size).sum();
+
+    PurgeReport report = store.retention().purge();
+
+    assertThat(report.rawPurged()).isZero();
+    StoreUsage usage = store.retention().usage();
+    assertThat(usage.rawCount()).isEqualTo(5);
+    assertThat(usage.rawBytes()).isEqualTo(bytes);
+    assertThat(usage.measurementCount()).isEqualTo(4);
+    assertThat(usage.openQuarantine()).isEqualTo(1);
+    assertThat(usage.pendingOutbox()).isEqualTo(4);
+    assertThat(usage.overCap()).isTrue();
+    assertThat(report.after())
+        .usingRecursiveComparison()
+        .ignoringFields("fileBytes")
+        .isEqualTo(usage);
+    if (config().backend().equals("sqlite")) {
+      assertThat(usage.fileBytes()).isPositive();
+    } else {
+      assertThat(usage.fileBytes()).isEqualTo(-1);
+    }
+
+    deliver(store, "fhir", "u-0", "u-1", "u-2", "u-3");
+    PurgeReport after = store.retention().purge();
+    assertThat(after.after().overCap()).isFalse();
+    assertThat(after.after().rawCount()).isLessThanOrEqualTo(2);
+    assertThat(rawIds()).contains("u-bad");
+  }
+
+  @Test
+  void measurementsOlderThanTheirMaxAgeAndDeliveredEverywhereArePurged() throws Exception {
+    Store store =
+        open(
+            config().withDestinations(List.of("fhir", "hl7")),
+            new RetentionPolicy(null, Duration.ofDays(30), 0, 0));
+    Instant old = NOW.minus(Duration.ofDays(40));
+    Instant recent = NOW.minus(Duration.ofDays(1));
+    appendAll(
+        store,
+        spo2("ma-old-delivered", "D1", old, 95),
+        spo2("ma-old-half", "D2", old, 96),
+        spo2("ma-recent", "D3", recent, 97));
+    store.pipeline().drain();
+    deliver(store, "fhir", "ma-old-delivered", "ma-old-half", "ma-recent");
+    deliver(store, "hl7", "ma-old-delivered", "ma-recent");
+
+    PurgeReport report = store.retention().purge();
+
+    assertThat(report.measurementsPurged()).isEqualTo(1);
+    assertThat(store.measurements().find(all()))
+        .extracting(StoredMeasurement::rawId)
+        .containsExactlyInAnyOrder("ma-old-half", "ma-recent");
+    UUID purged = TestPipeline.expectedId("D1", MDC_SPO2, old, "95", "%");
+    assertThat(
+            TestDb.scalar(
+                config(),
+                "SELECT COUNT(*) FROM outbox WHERE measurement_id = ?",
+                purged.toString()))
+        .isZero();
+    assertThat(store.outbox().backlog("hl7")).isEqualTo(1);
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  @Test
+  void longitudinalQueriesByDeviceSubjectMetricAndTimeRange() throws Exception {
+    Store store = open();
+    store.associations().associate("D1", null, "P1", "E1", T0.minus(Duration.ofHours(1)), "adt");
+    appendAll(
+        store,
+        spo2("q-1", "D1", T0, 95),
+        raw("q-2", payload("D1", T0.plusSeconds(60), "HR", "70", "/min"), T0.plusSeconds(61)),
+        spo2("q-3", "D1", T0.plusSeconds(120), 97),
+        spo2("q-4", "D2", T0.plusSeconds(180), 88),
+        spo2("q-5", "D1", T0.plusSeconds(240), 99),
+        spo2("q-6", "D1", T0.plusSeconds(300), 90),
+        spo2("q-7", "D1", T0.plusSeconds(420), 92));
+    store.pipeline().drain();
+    MeasurementQueries q = store.measurements();
+
+    assertThat(q.find(byDevice("D1")))
+        .extracting(StoredMeasurement::rawId)
+        .containsExactly("q-1", "q-2", "q-3", "q-5", "q-6", "q-7");
+    assertThat(q.find(byDevice("D1"))).extracting(StoredMeasurement::observedAt).isSorted();
+    assertThat(q.find(new MeasurementQuery("P1", null, null, FAR_PAST, FAR_FUTURE, 100)))
+        .extracting(StoredMeasurement::rawId)
+        .containsExactly("q-1", "q-2", "q-3", "q-5", "q-6", "q-7");
+    assertThat(q.find(new MeasurementQuery("P1", null, MDC_SPO2, FAR_PAST, FAR_FUTURE, 100)))
+        .extracting(StoredMeasurement::rawId)
+        .containsExactly("q-1", "q-3", "q-5", "q-6", "q-7");
+    assertThat(q.find(new MeasurementQuery(null, null, MDC_HEART_RATE, FAR_PAST, FAR_FUTURE, 100)))
+        .extracting(StoredMeasurement::rawId)
+        .containsExactly("q-2");
+    assertThat(q.find(byDevice("D2")))
+        .singleElement()
+        .satisfies(m -> assertThat(m.subject()).isNull());
+    assertThat(q.find(new MeasurementQuery("P2", null, null, FAR_PAST, FAR_FUTURE, 100))).isEmpty();
+    assertThat(q.find(new MeasurementQuery("P1", "D2", null, FAR_PAST, FAR_FUTURE, 100))).isEmpty();
+    // [from, to): from inclusive, to exclusive.
+    assertThat(
+            q.find(
+                new MeasurementQuery(
+                    null, null, null, T0.plusSeconds(120), T0.plusSeconds(240), 100)))
+        .extracting(StoredMeasurement::rawId)
+        .containsExactly("q-3", "q-4");
+    assertThat(q.find(new MeasurementQuery(null, "D1", null, FAR_PAST, FAR_FUTURE, 2)))
+        .extracting(StoredMeasurement::rawId)
+        .containsExactly("q-1", "q-2");
+    assertThat(q.count()).isEqualTo(7);
+  }
+
+  @Test
+  void trendBucketsAggregateCountAverageMinimumAndMaximum() throws Exception {
+    Store store = open();
+    appendAll(
+        store,
+        spo2("t-1", "D1", T0, 95),
+        spo2("t-2", "D1", T0.plusSeconds(120), 97),
+        spo2("t-3", "D1", T0.plusSeconds(299), 99),
+        spo2("t-4", "D1", T0.plusSeconds(300), 90),
+        spo2("t-5", "D1", T0.plusSeconds(420), 93),
+        spo2("t-6", "D2", T0.plusSeconds(60), 50),
+        raw("t-7", payload("D1", T0.plusSeconds(30), "HR", "180", "/min"), T0.plusSeconds(31)),
+        spo2("t-8", "D1", T0.plusSeconds(900), 80));
+    store.pipeline().drain();
+
+    List<TrendBucket> trend =
+        store
+            .measurements()
+            .trend(
+                new MeasurementQuery(null, "D1", MDC_SPO2, T0, T0.plusSeconds(600), 100),
+                Duration.ofMinutes(5));
+
+    assertThat(trend).hasSize(2);
+    TrendBucket first = trend.get(0);
+    assertThat(first.start()).isEqualTo(T0);
+    assertThat(first.count()).isEqualTo(3);
+    assertThat(first.avg()).isCloseTo(97.0, within(1e-9));
+    assertThat(first.min()).isEqualTo(95.0);
+    assertThat(first.max()).isEqualTo(99.0);
+    TrendBucket second = trend.get(1);
+    assertThat(second.start()).isEqualTo(T0.plusSeconds(300));
+    assertThat(second.count()).isEqualTo(2);
+    assertThat(second.avg()).isCloseTo(91.5, within(1e-9));
+    assertThat(second.min()).isEqualTo(90.0);
+    assertThat(second.max()).isEqualTo(93.0);
+
+    assertThatThrownBy(() -> store.measurements().trend(all(), Duration.ofNanos(10)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  // ---------------------------------------------------------------- associations
+
+  @Test
+  void associationsAttributeMeasurementsAndANewOneClosesThePrevious() throws Exception {
+    Store store = open();
+    Instant t1 = T0.plus(Duration.ofMinutes(30));
+    store.associations().associate("D1", null, "P1", "E1", T0, "adt");
+    store.associations().associate("D1", null, "P2", "E2", t1, "adt");
+    store.associations().associate(null, "ICU-7", "P9", null, T0, "static-map");
+    appendAll(
+        store,
+        spo2("a-before", "D1", T0.minusSeconds(60), 90),
+        spo2("a-p1", "D1", T0.plusSeconds(60), 91),
+        spo2("a-p1-last", "D1", t1.minusSeconds(1), 92),
+        spo2("a-p2-first", "D1", t1, 93),
+        spo2("a-p2", "D1", t1.plusSeconds(60), 94),
+        raw("a-bed", payload("D3", T0.plusSeconds(60), "SpO2", "95", "%", "ICU-7"), T0),
+        raw("a-device-wins", payload("D1", T0.plusSeconds(120), "SpO2", "96", "%", "ICU-7"), T0));
+    store.pipeline().drain();
+
+    List<String> subjects =
+        List.of("a-before", "a-p1", "a-p1-last", "a-p2-first", "a-p2", "a-bed", "a-device-wins")
+            .stream()
+            .map(id -> subjectOf(store, id))
+            .toList();
+    assertThat(subjects).containsExactly("-", "P1", "P1", "P2", "P2", "P9", "P1");
+    StoredMeasurement bed = store.measurements().find(byDevice("D3")).get(0);
+    assertThat(bed.location()).isEqualTo("ICU-7");
+    assertThat(
+            TestDb.strings(
+                config(),
+                "SELECT subject || ':' || COALESCE(CAST(valid_to AS TEXT), 'open') FROM association"
+                    + " WHERE device = 'D1' ORDER BY valid_from"))
+        .containsExactly("P1:" + Times.micros(t1), "P2:open");
+
+    store.associations().end("D1", null, t1.plus(Duration.ofMinutes(10)));
+    appendAll(store, spo2("a-after-end", "D1", t1.plus(Duration.ofMinutes(20)), 97));
+    store.pipeline().drain();
+    assertThat(subjectOf(store, "a-after-end")).isEqualTo("-");
+    assertThatThrownBy(() -> store.associations().associate(null, null, "P3", null, T0, "api"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static String subjectOf(Store store, String rawId) {
+    List<StoredMeasurement> found =
+        store.measurements().find(all()).stream().filter(m -> m.rawId().equals(rawId)).toList();
+    assertThat(found).as("measurement from %s", rawId).hasSize(1);
+    String s = found.get(0).subject();
+    return s == null ? "-" : s;
+  }
+
+  @Test
+  void auditRecordsAreAppended() throws Exception {
+    Store store = open();
+    store.audit().record("admin", "template.update", "template/test-json", "ok", "version 2");
+    assertThat(
+            TestDb.strings(
+                config(),
+                "SELECT actor || '|' || action || '|' || resource || '|' || outcome || '|' || detail"
+                    + " || '|' || at FROM audit"))
+        .containsExactly(
+            "admin|template.update|template/test-json|ok|version 2|" + Times.micros(NOW));
+  }
+
+  // ---------------------------------------------------------------- concurrency
+
+  @Test
+  void concurrentAppendsAreAllCommittedAndProcessedExactlyOnce() throws Exception {
+    int threads = 48;
+    int perThread = 50;
+    Store store = openWithDestinations("fhir");
+    store.pipeline().start();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<List<CompletableFuture<Void>>>> submitted = new ArrayList<>();
+    try {
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        submitted.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  List<CompletableFuture<Void>> mine = new ArrayList<>();
+                  for (int i = 0; i < perThread; i++) {
+                    mine.add(
+                        store
+                            .journal()
+                            .append(
+                                spo2(
+                                    "c-" + thread + "-" + i,
+                                    "CD" + thread,
+                                    T0.plusSeconds(i),
+                                    50 + i % 50)));
+                  }
+                  return mine;
+                }));
+      }
+      go.countDown();
+      List<CompletableFuture<Void>> all = new ArrayList<>();
+      for (Future<List<CompletableFuture<Void>>> f : submitted) {
+        all.addAll(f.get(60, SECONDS));
+      }
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, SECONDS);
+      assertThat(all).hasSize(threads * perThread).allSatisfy(f -> assertThat(f).isCompleted());
+    } finally {
+      pool.shutdownNow();
+    }
+
+    int expected = threads * perThread;
+    assertThat(count("SELECT COUNT(*) FROM raw_message")).isEqualTo(expected);
+    assertThat(count("SELECT COUNT(DISTINCT id) FROM raw_message")).isEqualTo(expected);
+
+    store.pipeline().drain();
+
+    assertThat(store.pipeline().position()).isEqualTo(maxSeq());
+    assertThat(count("SELECT COUNT(*) FROM raw_message WHERE state <> 'processed'")).isZero();
+    assertThat(store.measurements().count()).isEqualTo(expected);
+    assertThat(count("SELECT COUNT(DISTINCT raw_id) FROM measurement")).isEqualTo(expected);
+    assertThat(count("SELECT COUNT(*) FROM outbox")).isEqualTo(expected);
+    Set<String> ids =
+        store.measurements().find(all()).stream()
+            .map(StoredMeasurement::rawId)
+            .collect(Collectors.toCollection(HashSet::new));
+    assertThat(ids).hasSize(expected).contains("c-0-0", "c-47-49");
+  }
+}
