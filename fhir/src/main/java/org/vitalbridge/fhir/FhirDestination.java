@@ -1,0 +1,270 @@
+package org.vitalbridge.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.apache.GZipContentInterceptor;
+import ca.uhn.fhir.rest.client.api.IClientInterceptor;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.IHttpRequest;
+import ca.uhn.fhir.rest.client.api.IHttpResponse;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vitalbridge.store.Outbox;
+import org.vitalbridge.store.OutboxEntry;
+
+/**
+ * Delivers a destination's outbox to a FHIR R4 server as transaction Bundles, in journal order.
+ * Connection failures, timeouts, 5xx and 429 are retried with backoff (429/503 honour Retry-After);
+ * a 401 fetches a new token once; any other 4xx is not retried blindly: the batch is retried one
+ * measurement at a time and whatever the server still refuses is dead-lettered with the server's
+ * OperationOutcome, visible and replayable.
+ */
+public final class FhirDestination implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FhirDestination.class);
+  private static final Duration IDLE_POLL = Duration.ofMillis(50);
+
+  private final FhirDestinationConfig config;
+  private final Outbox outbox;
+  private final FhirTransactionMapper mapper;
+  private final Clock clock;
+  private final TokenSource tokens;
+  private final IGenericClient client;
+  private volatile boolean running;
+  private Thread thread;
+  private Instant firstWaiting;
+
+  public FhirDestination(
+      FhirDestinationConfig config,
+      Outbox outbox,
+      FhirTransactionMapper mapper,
+      Clock clock,
+      TokenSource tokens) {
+    this.config = config;
+    this.outbox = outbox;
+    this.mapper = mapper;
+    this.clock = clock;
+    this.tokens = tokens;
+    FhirContext ctx = FhirContext.forR4Cached();
+    ctx.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    ctx.getRestfulClientFactory().setConnectTimeout((int) config.timeout().toMillis());
+    ctx.getRestfulClientFactory().setSocketTimeout((int) config.timeout().toMillis());
+    this.client = ctx.newRestfulGenericClient(config.baseUrl());
+    if (config.gzip()) {
+      client.registerInterceptor(new GZipContentInterceptor());
+    }
+    if (tokens != null) {
+      client.registerInterceptor(new BearerInterceptor(tokens));
+    }
+  }
+
+  /** Delivers in the background until closed. */
+  public synchronized void start() {
+    if (running) {
+      return;
+    }
+    running = true;
+    thread = new Thread(this::loop, "vitalbridge-fhir-" + config.name());
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        if (!readyToSend() || deliverOnce() == 0) {
+          Thread.sleep(IDLE_POLL.toMillis());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        log.error("FHIR destination {}: {}", config.name(), e.getMessage());
+        sleepQuietly();
+      }
+    }
+  }
+
+  /** Batch mode waits for a full batch or the flush interval; real-time mode never waits. */
+  private boolean readyToSend() {
+    if (!config.batch()) {
+      return true;
+    }
+    long waiting = outbox.backlog(config.name());
+    if (waiting == 0) {
+      firstWaiting = null;
+      return false;
+    }
+    if (firstWaiting == null) {
+      firstWaiting = clock.instant();
+    }
+    boolean ready =
+        waiting >= config.maxBatch()
+            || !clock.instant().isBefore(firstWaiting.plus(config.flushInterval()));
+    if (ready) {
+      firstWaiting = null;
+    }
+    return ready;
+  }
+
+  /**
+   * Sends one batch of due entries, in the caller's thread. Returns how many entries left the queue
+   * (delivered or dead-lettered); 0 when nothing was due or the batch is to be retried later.
+   */
+  public int deliverOnce() {
+    List<OutboxEntry> due = outbox.due(config.name(), config.maxBatch());
+    if (due.isEmpty()) {
+      return 0;
+    }
+    return send(due, true);
+  }
+
+  private int send(List<OutboxEntry> batch, boolean splitOnRefusal) {
+    Bundle bundle =
+        mapper.transaction(batch.stream().map(e -> e.measurement().toMeasurement()).toList());
+    try {
+      post(bundle);
+      outbox.delivered(batch);
+      return batch.size();
+    } catch (FhirClientConnectionException e) {
+      retryLater(batch, "connection failed: " + e.getMessage());
+      return 0;
+    } catch (FhirDeliveryException e) {
+      retryLater(batch, e.getMessage());
+      return 0;
+    } catch (BaseServerResponseException e) {
+      int status = e.getStatusCode();
+      String outcome = status + " " + outcomeText(e);
+      if (status == 429 || status == 503) {
+        Duration wait = retryAfter(e.getResponseHeaders());
+        if (wait != null) {
+          log.warn("FHIR destination {}: {} — retrying after {}", config.name(), status, wait);
+          outbox.retryAfter(batch, outcome, wait);
+        } else {
+          retryLater(batch, outcome);
+        }
+        return 0;
+      }
+      if (status >= 500 || status == 408 || status == 401) {
+        retryLater(batch, outcome);
+        return 0;
+      }
+      if (splitOnRefusal && batch.size() > 1) {
+        int moved = 0;
+        for (OutboxEntry single : batch) {
+          moved += send(List.of(single), false);
+        }
+        return moved;
+      }
+      log.warn("FHIR destination {}: refused for good, dead-lettered: {}", config.name(), outcome);
+      outbox.deadLetter(batch, outcome);
+      return batch.size();
+    }
+  }
+
+  /** Posts the transaction; a 401 gets one retry with a freshly fetched token. */
+  private void post(Bundle bundle) {
+    try {
+      client.transaction().withBundle(bundle).execute();
+    } catch (BaseServerResponseException e) {
+      if (e.getStatusCode() != 401 || tokens == null) {
+        throw e;
+      }
+      tokens.invalidate();
+      client.transaction().withBundle(bundle).execute();
+    }
+  }
+
+  private void retryLater(List<OutboxEntry> batch, String why) {
+    log.warn("FHIR destination {}: {} — will retry", config.name(), why);
+    outbox.failed(batch, why);
+  }
+
+  /** Retry-After as delta-seconds or an HTTP-date; {@code null} when absent or unreadable. */
+  static Duration retryAfter(Map<String, List<String>> headers) {
+    if (headers == null) {
+      return null;
+    }
+    for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+      if (h.getKey() != null
+          && h.getKey().equalsIgnoreCase("Retry-After")
+          && !h.getValue().isEmpty()) {
+        String v = h.getValue().get(0).strip();
+        try {
+          return Duration.ofSeconds(Math.max(0, Long.parseLong(v)));
+        } catch (NumberFormatException notSeconds) {
+          try {
+            Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Duration d = Duration.between(Instant.now(), at);
+            return d.isNegative() ? Duration.ZERO : d;
+          } catch (DateTimeParseException notDate) {
+            return null;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String outcomeText(BaseServerResponseException e) {
+    if (e.getOperationOutcome() instanceof OperationOutcome oo && !oo.getIssue().isEmpty()) {
+      StringBuilder b = new StringBuilder();
+      for (OperationOutcome.OperationOutcomeIssueComponent issue : oo.getIssue()) {
+        if (b.length() > 0) {
+          b.append("; ");
+        }
+        b.append(issue.getSeverity() == null ? "" : issue.getSeverity().toCode() + ": ")
+            .append(issue.getDiagnostics() != null ? issue.getDiagnostics() : issue.getCode());
+      }
+      return b.toString();
+    }
+    return e.getMessage();
+  }
+
+  private void sleepQuietly() {
+    try {
+      Thread.sleep(500);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    Thread t = thread;
+    if (t != null) {
+      t.interrupt();
+      try {
+        t.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Adds the current bearer token to every request. */
+  private record BearerInterceptor(TokenSource tokens) implements IClientInterceptor {
+    @Override
+    public void interceptRequest(IHttpRequest request) {
+      request.addHeader("Authorization", "Bearer " + tokens.token());
+    }
+
+    @Override
+    public void interceptResponse(IHttpResponse response) {
+      // Nothing to read from responses.
+    }
+  }
+}
