@@ -6,36 +6,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
-import org.vitalbridge.core.ConfigurationException;
-import org.vitalbridge.core.harmonize.DedupFilter;
-import org.vitalbridge.core.harmonize.Harmonizer;
-import org.vitalbridge.core.harmonize.HarmonizerSettings;
-import org.vitalbridge.core.mapping.TemplateLoader;
 import org.vitalbridge.core.model.Measurement;
 import org.vitalbridge.core.model.MeasurementFlag;
-import org.vitalbridge.core.model.RawMessage;
 import org.vitalbridge.core.model.Rejection;
 import org.vitalbridge.core.model.Value;
-import org.vitalbridge.core.pipeline.JsonTemplateDecoder;
-import org.vitalbridge.core.pipeline.MessageProcessor;
 import org.vitalbridge.core.pipeline.Outcome;
-import org.vitalbridge.core.terminology.TerminologyLoader;
-import org.vitalbridge.core.units.UcumUnits;
-import org.vitalbridge.core.units.UnitAliases;
-import org.vitalbridge.core.units.UnitResolver;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** Dry run: maps and harmonizes payload files and prints one JSON line per outcome. */
@@ -52,104 +31,26 @@ final class NormalizeCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "--templates",
-      required = true,
-      paramLabel = "DIR",
-      description = "Directory of mapping templates (*.yaml).")
-  Path templates;
-
-  @Option(
-      names = "--zone",
-      paramLabel = "IANA_ZONE",
-      description = "Zone for local times without an offset (e.g. Europe/Berlin).")
-  String zone;
-
-  @Option(
-      names = "--terminology",
-      paramLabel = "FILE",
-      description = "Terminology override file(s) extending or changing the shipped metrics.")
-  List<Path> terminology = new ArrayList<>();
-
-  @Option(
-      names = "--future-tolerance",
-      paramLabel = "DURATION",
-      defaultValue = "PT5M",
-      description =
-          "Clock-skew tolerance before a timestamp is flagged future (ISO-8601, default PT5M).")
-  Duration futureTolerance;
-
-  @Parameters(paramLabel = "FILE", arity = "1..*", description = "Payload files (JSON or NDJSON).")
-  List<Path> files;
+  @Mixin MappingOptions options;
 
   Clock clock = Clock.systemUTC();
 
   @Override
   public Integer call() throws IOException {
-    PrintWriter err = spec.commandLine().getErr();
-    ZoneId defaultZone;
-    try {
-      defaultZone = zone == null ? null : ZoneId.of(zone);
-    } catch (java.time.DateTimeException e) {
-      err.println("unknown zone '" + zone + "': use an IANA zone id such as Europe/Berlin");
+    DryRun dryRun = DryRun.prepare(options, spec.commandLine().getErr(), clock);
+    if (dryRun == null) {
       return 2;
     }
-    for (Path f : files) {
-      if (!Files.isReadable(f)) {
-        err.println(f + ": no such readable file");
-        return 2;
-      }
-    }
-    MessageProcessor processor;
-    JsonTemplateDecoder decoder;
-    try {
-      decoder = new JsonTemplateDecoder(TemplateLoader.loadDirectory(templates));
-      Harmonizer harmonizer =
-          new Harmonizer(
-              TerminologyLoader.load(terminology),
-              new UnitResolver(UnitAliases.shipped(), UcumUnits.load()),
-              new HarmonizerSettings(futureTolerance, defaultZone, java.util.Map.of()));
-      processor = new MessageProcessor(List.of(decoder), harmonizer);
-    } catch (ConfigurationException e) {
-      err.println(e.getMessage());
-      return 2;
-    }
-    DedupFilter dedup = new DedupFilter(1_000_000);
     PrintWriter out = spec.commandLine().getOut();
-    for (Path file : files) {
-      for (PayloadFile.Payload p : PayloadFile.read(file)) {
-        String source = file + ":" + p.line();
-        if (p.json() == null) {
-          out.println(
-              rejected(
-                  "decode",
-                  new Rejection(
-                      org.vitalbridge.core.model.RejectionReason.MALFORMED_PAYLOAD,
-                      null,
-                      p.error()),
-                  source));
-          continue;
-        }
-        Instant now = clock.instant();
-        RawMessage raw =
-            new RawMessage(
-                source,
-                p.json().toString().getBytes(StandardCharsets.UTF_8),
-                "application/json",
-                "cli",
-                file.toString(),
-                null,
-                now);
-        for (Outcome o : processor.harmonize(decoder.decode(p.json()), raw)) {
-          if (o instanceof Outcome.Accepted a) {
-            Measurement m = a.measurement();
-            out.println(
-                dedup.firstSighting(m.id()) ? measurement(m, source) : duplicate(m, source));
-          } else {
-            Outcome.Rejected r = (Outcome.Rejected) o;
-            out.println(rejected(r.stage(), r.rejection(), source));
-          }
-        }
+    for (DryRun.Result r : dryRun.run(options.files)) {
+      if (r.outcome() instanceof Outcome.Accepted a) {
+        out.println(
+            r.duplicate()
+                ? duplicate(a.measurement(), r.source())
+                : measurement(a.measurement(), r.source()));
+      } else {
+        Outcome.Rejected rejected = (Outcome.Rejected) r.outcome();
+        out.println(rejected(rejected.stage(), rejected.rejection(), r.source()));
       }
     }
     out.flush();
