@@ -21,6 +21,7 @@ import org.vitalbridge.core.terminology.TerminologyLoader;
 import org.vitalbridge.core.units.UcumUnits;
 import org.vitalbridge.core.units.UnitAliases;
 import org.vitalbridge.core.units.UnitResolver;
+import org.vitalbridge.fhir.FhirDestination;
 import org.vitalbridge.server.config.VitalBridgeConfig;
 import org.vitalbridge.store.PurgeReport;
 import org.vitalbridge.store.RetentionPolicy;
@@ -34,11 +35,14 @@ public final class Engine implements AutoCloseable {
   private final Store store;
   private final ScheduledExecutorService scheduler;
   private final int templateCount;
+  private final FhirDestination fhir;
 
-  private Engine(Store store, ScheduledExecutorService scheduler, int templateCount) {
+  private Engine(
+      Store store, ScheduledExecutorService scheduler, int templateCount, FhirDestination fhir) {
     this.store = store;
     this.scheduler = scheduler;
     this.templateCount = templateCount;
+    this.fhir = fhir;
   }
 
   public static Engine start(VitalBridgeConfig config, Clock clock) {
@@ -50,7 +54,7 @@ public final class Engine implements AutoCloseable {
     VitalBridgeConfig.Retention r = config.retention();
     Store store =
         Store.open(
-            storeConfig(config.store()),
+            storeConfig(config),
             processor,
             clock,
             new RetentionPolicy(
@@ -84,7 +88,17 @@ public final class Engine implements AutoCloseable {
         every,
         every,
         TimeUnit.MILLISECONDS);
-    return new Engine(store, scheduler, templates);
+    FhirDestination fhir = null;
+    if (config.fhir().enabled()) {
+      fhir = FhirWiring.destination(config.fhir(), store, processorTerminology(config), clock);
+      fhir.start();
+    }
+    return new Engine(store, scheduler, templates, fhir);
+  }
+
+  private static org.vitalbridge.core.terminology.Terminology processorTerminology(
+      VitalBridgeConfig config) {
+    return TerminologyLoader.load(config.harmonizer().terminology());
   }
 
   /** Decoders and harmonizer from configuration; template and terminology errors stop startup. */
@@ -107,7 +121,12 @@ public final class Engine implements AutoCloseable {
     return new MessageProcessor(List.of(new JsonTemplateDecoder(templates)), harmonizer);
   }
 
-  static StoreConfig storeConfig(VitalBridgeConfig.Store s) {
+  static StoreConfig storeConfig(VitalBridgeConfig config) {
+    VitalBridgeConfig.Store s = config.store();
+    java.util.List<String> destinations = new java.util.ArrayList<>(s.destinations());
+    if (config.fhir().enabled() && !destinations.contains(FhirWiring.DESTINATION)) {
+      destinations.add(FhirWiring.DESTINATION);
+    }
     return new StoreConfig(
         s.backend(),
         s.sqliteFile(),
@@ -119,7 +138,7 @@ public final class Engine implements AutoCloseable {
         s.maxPayloadBytes(),
         1000,
         10_000,
-        s.destinations());
+        destinations);
   }
 
   public Store store() {
@@ -132,6 +151,9 @@ public final class Engine implements AutoCloseable {
 
   @Override
   public void close() {
+    if (fhir != null) {
+      fhir.close();
+    }
     scheduler.shutdownNow();
     store.close();
   }

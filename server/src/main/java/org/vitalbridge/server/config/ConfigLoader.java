@@ -116,8 +116,5 @@ public final class ConfigLoader {
         e.setValue(new TextNode(value));
       }
     }
-    if (prefix.equals("STORE_") && env.containsKey(PREFIX + "STORE_POSTGRESQLPASSWORD")) {
-      node.put("postgresqlPassword", env.get(PREFIX + "STORE_POSTGRESQLPASSWORD"));
-    }
   }
 }

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /** The whole configuration, as read from YAML (defaults, then a file, then the environment). */
 public record VitalBridgeConfig(
-    Store store, Retention retention, Harmonizer harmonizer, Path templates, Http http) {
+    Store store, Retention retention, Harmonizer harmonizer, Path templates, Http http, Fhir fhir) {
 
   /**
    * @param postgresqlPassword from the environment ({@code VITALBRIDGE_STORE_POSTGRESQLPASSWORD})
@@ -43,4 +43,31 @@ public record VitalBridgeConfig(
       Map<String, List<String>> unitAliases) {}
 
   public record Http(String host, int port) {}
+
+  /** The FHIR R4 REST destination; secrets come from the environment only. */
+  public record Fhir(
+      boolean enabled,
+      String baseUrl,
+      String mode,
+      int maxBatch,
+      Duration flushInterval,
+      boolean gzip,
+      Duration timeout,
+      String patientIdentifierSystem,
+      String deviceIdentifierSystem,
+      Auth auth) {}
+
+  /**
+   * @param type {@code none}, {@code bearer} (static token) or {@code client-credentials}
+   * @param privateKeyFile JWK (JSON) with the private key for private_key_jwt; without it the
+   *     client secret is used
+   */
+  public record Auth(
+      String type,
+      String tokenUrl,
+      String clientId,
+      String scope,
+      Path privateKeyFile,
+      String clientSecret,
+      String bearerToken) {}
 }

@@ -1,0 +1,90 @@
+package org.vitalbridge.server;
+
+import com.nimbusds.jose.jwk.JWK;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.text.ParseException;
+import java.time.Clock;
+import org.vitalbridge.core.ConfigurationException;
+import org.vitalbridge.core.terminology.Terminology;
+import org.vitalbridge.fhir.ClientCredentialsTokenSource;
+import org.vitalbridge.fhir.FhirDestination;
+import org.vitalbridge.fhir.FhirDestinationConfig;
+import org.vitalbridge.fhir.FhirMappingOptions;
+import org.vitalbridge.fhir.FhirTransactionMapper;
+import org.vitalbridge.fhir.TokenSource;
+import org.vitalbridge.server.config.VitalBridgeConfig;
+import org.vitalbridge.store.Store;
+
+/** Builds the FHIR destination from configuration. */
+final class FhirWiring {
+  static final String DESTINATION = "fhir";
+
+  private FhirWiring() {}
+
+  static FhirDestination destination(
+      VitalBridgeConfig.Fhir f, Store store, Terminology terminology, Clock clock) {
+    FhirDestinationConfig config =
+        new FhirDestinationConfig(
+            DESTINATION,
+            f.baseUrl(),
+            switch (f.mode()) {
+              case "realtime" -> false;
+              case "batch" -> true;
+              default ->
+                  throw new ConfigurationException(
+                      "fhir.mode must be realtime or batch, not '" + f.mode() + "'");
+            },
+            f.maxBatch(),
+            f.flushInterval(),
+            f.gzip(),
+            f.timeout());
+    return new FhirDestination(
+        config,
+        store.outbox(),
+        new FhirTransactionMapper(
+            terminology,
+            new FhirMappingOptions(f.patientIdentifierSystem(), f.deviceIdentifierSystem())),
+        clock,
+        tokens(f.auth(), clock));
+  }
+
+  private static TokenSource tokens(VitalBridgeConfig.Auth a, Clock clock) {
+    switch (a.type()) {
+      case "none":
+        return null;
+      case "bearer":
+        if (a.bearerToken() == null) {
+          throw new ConfigurationException(
+              "fhir.auth.type bearer needs VITALBRIDGE_FHIR_AUTH_BEARERTOKEN in the environment");
+        }
+        return TokenSource.fixed(a.bearerToken());
+      case "client-credentials":
+        if (a.tokenUrl() == null || a.clientId() == null) {
+          throw new ConfigurationException(
+              "fhir.auth client-credentials needs fhir.auth.tokenUrl and fhir.auth.clientId");
+        }
+        if (a.privateKeyFile() != null) {
+          try {
+            JWK key = JWK.parse(Files.readString(a.privateKeyFile()));
+            return ClientCredentialsTokenSource.withPrivateKey(
+                URI.create(a.tokenUrl()), a.clientId(), key, a.scope(), clock);
+          } catch (IOException | ParseException e) {
+            throw new ConfigurationException(
+                a.privateKeyFile() + ": cannot read the private JWK: " + e.getMessage());
+          }
+        }
+        if (a.clientSecret() == null) {
+          throw new ConfigurationException(
+              "fhir.auth client-credentials needs fhir.auth.privateKeyFile or"
+                  + " VITALBRIDGE_FHIR_AUTH_CLIENTSECRET in the environment");
+        }
+        return ClientCredentialsTokenSource.withSecret(
+            URI.create(a.tokenUrl()), a.clientId(), a.clientSecret(), a.scope(), clock);
+      default:
+        throw new ConfigurationException(
+            "fhir.auth.type must be none, bearer or client-credentials, not '" + a.type() + "'");
+    }
+  }
+}
