@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -20,6 +21,7 @@ import org.vitalbridge.core.terminology.MetricDefinition;
 import org.vitalbridge.core.terminology.Terminology;
 import org.vitalbridge.core.time.BadTimestampException;
 import org.vitalbridge.core.time.ParsedTime;
+import org.vitalbridge.core.time.TimeSpec;
 import org.vitalbridge.core.time.TimestampParser;
 import org.vitalbridge.core.units.UnitException;
 import org.vitalbridge.core.units.UnitResolver;
@@ -34,6 +36,18 @@ public final class Harmonizer {
   private final Terminology terminology;
   private final UnitResolver units;
   private final HarmonizerSettings settings;
+
+  /**
+   * The last timestamp parsed: readings of one message usually share it. Immutable, so racy reads
+   * and writes from several threads are benign (at worst a miss).
+   */
+  private LastTime lastTime;
+
+  private record LastTime(String text, TimeSpec spec, ZoneId zone, ParsedTime parsed) {
+    boolean matches(String t, TimeSpec s, ZoneId z) {
+      return text.equals(t) && spec.equals(s) && java.util.Objects.equals(zone, z);
+    }
+  }
 
   public Harmonizer(Terminology terminology, UnitResolver units, HarmonizerSettings settings) {
     for (MetricDefinition d : terminology.definitions()) {
@@ -132,8 +146,15 @@ public final class Harmonizer {
       flags.add(MeasurementFlag.TIME_FROM_RECEIPT);
     } else {
       try {
-        ParsedTime t =
-            TimestampParser.parse(r.timestamp(), r.timeSpec(), settings.zoneFor(r.device()));
+        ZoneId zone = settings.zoneFor(r.device());
+        LastTime last = lastTime;
+        ParsedTime t;
+        if (last != null && last.matches(r.timestamp(), r.timeSpec(), zone)) {
+          t = last.parsed();
+        } else {
+          t = TimestampParser.parse(r.timestamp(), r.timeSpec(), zone);
+          lastTime = new LastTime(r.timestamp(), r.timeSpec(), zone, t);
+        }
         observedAt = t.instant();
         if (t.localTimeFlag() != null) {
           flags.add(t.localTimeFlag());

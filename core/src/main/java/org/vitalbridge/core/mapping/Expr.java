@@ -24,12 +24,14 @@ final class Expr {
 
   private final String text;
   private final JsonPath path;
+  private final SimplePath fast;
   private final boolean relative;
 
   private Expr(String text, JsonPath path, boolean relative) {
     this.text = text;
     this.path = path;
     this.relative = relative;
+    this.fast = path == null ? null : SimplePath.parse(relative ? "$" + text.substring(1) : text);
   }
 
   static boolean looksLikePath(String text) {
@@ -66,7 +68,7 @@ final class Expr {
       return null;
     }
     JsonNode context = relative && item != null ? item : root;
-    Object result = path.read(context, JSON);
+    Object result = fast != null ? fast.read(context) : path.read(context, JSON);
     if (result instanceof ArrayNode array && !path.isDefinite()) {
       return array.isEmpty() ? null : array.size() == 1 ? array.get(0) : array;
     }

@@ -292,7 +292,7 @@ public final class TemplateLoader {
     String patternText = scalar(tf.get("pattern"), "timestamp.pattern");
     if (patternText != null) {
       try {
-        pattern = DateTimeFormatter.ofPattern(patternText);
+        pattern = strictPattern(patternText);
       } catch (IllegalArgumentException e) {
         error(tf.get("pattern"), "bad date-time pattern: " + e.getMessage());
       }
@@ -301,6 +301,23 @@ public final class TemplateLoader {
       }
     }
     return new Scope(device, path, new TimeSpec(format, zone, pattern), location);
+  }
+
+  /**
+   * A strict formatter (no 30 February, no 24:00): strict resolution needs the proleptic year
+   * {@code u} where users write the year-of-era {@code y}, so unquoted {@code y} becomes {@code u}.
+   */
+  static DateTimeFormatter strictPattern(String pattern) {
+    StringBuilder b = new StringBuilder(pattern.length());
+    boolean quoted = false;
+    for (char c : pattern.toCharArray()) {
+      if (c == '\'') {
+        quoted = !quoted;
+      }
+      b.append(!quoted && c == 'y' ? 'u' : c);
+    }
+    return DateTimeFormatter.ofPattern(b.toString())
+        .withResolverStyle(java.time.format.ResolverStyle.STRICT);
   }
 
   private Map<String, Node> fields(MappingNode m, Set<String> allowed, String where) {

@@ -66,6 +66,9 @@ public final class TemplateSet {
       if (n == null) {
         return false;
       }
+      if (c.equals() == null && c.matches() == null) {
+        continue;
+      }
       String text = Expr.asText(n);
       if (c.equals() != null && !c.equals().equals(text)) {
         return false;

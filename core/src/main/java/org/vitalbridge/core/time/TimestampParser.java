@@ -3,13 +3,16 @@ package org.vitalbridge.core.time;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.time.temporal.TemporalAccessor;
 import java.util.List;
 import org.vitalbridge.core.model.MeasurementFlag;
@@ -35,7 +38,8 @@ public final class TimestampParser {
           .optionalStart()
           .appendOffset("+HH", "Z")
           .optionalEnd()
-          .toFormatter();
+          .toFormatter()
+          .withResolverStyle(ResolverStyle.STRICT);
 
   private static final BigDecimal MILLIS_PER_SECOND = BigDecimal.valueOf(1000);
   private static final BigDecimal NANOS_PER_SECOND = BigDecimal.valueOf(1_000_000_000L);
@@ -127,6 +131,10 @@ public final class TimestampParser {
   private static ParsedTime iso(String t, ZoneId zone) throws BadTimestampException {
     String s =
         t.length() > 10 && t.charAt(10) == ' ' ? t.substring(0, 10) + 'T' + t.substring(11) : t;
+    Instant fast = fastOffsetDateTime(s);
+    if (fast != null) {
+      return new ParsedTime(fast, null);
+    }
     TemporalAccessor parsed;
     try {
       parsed = ISO.parseBest(s, OffsetDateTime::from, LocalDateTime::from);
@@ -137,6 +145,88 @@ public final class TimestampParser {
       return new ParsedTime(odt.toInstant(), null);
     }
     return local((LocalDateTime) parsed, zone);
+  }
+
+  /**
+   * The common shape {@code yyyy-MM-ddTHH:mm[:ss[.f…]](Z|±HH:MM)} read without the formatter, or
+   * {@code null} for anything else (which the formatter then reads, or rejects with its message).
+   */
+  static Instant fastOffsetDateTime(String s) {
+    int n = s.length();
+    if (n < 17 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(13) != ':') {
+      return null;
+    }
+    char sep = s.charAt(10);
+    if (sep != 'T' && sep != 't') {
+      return null;
+    }
+    int year = num(s, 0, 4);
+    int month = num(s, 5, 2);
+    int day = num(s, 8, 2);
+    int hour = num(s, 11, 2);
+    int minute = num(s, 14, 2);
+    int second = 0;
+    int nanos = 0;
+    int i = 16;
+    if (i < n && s.charAt(i) == ':') {
+      second = num(s, i + 1, 2);
+      i += 3;
+      if (i < n && s.charAt(i) == '.') {
+        int start = ++i;
+        while (i < n && i - start < 9 && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+          nanos = nanos * 10 + (s.charAt(i) - '0');
+          i++;
+        }
+        if (i == start) {
+          return null;
+        }
+        for (int k = i - start; k < 9; k++) {
+          nanos *= 10;
+        }
+      }
+    }
+    if ((year | month | day | hour | minute | second) < 0 || i >= n) {
+      return null;
+    }
+    int offsetSeconds;
+    char c = s.charAt(i);
+    if ((c == 'Z' || c == 'z') && i + 1 == n) {
+      offsetSeconds = 0;
+    } else if ((c == '+' || c == '-') && i + 6 == n && s.charAt(i + 3) == ':') {
+      int oh = num(s, i + 1, 2);
+      int om = num(s, i + 4, 2);
+      if ((oh | om) < 0 || oh > 18 || om > 59 || (oh == 18 && om != 0)) {
+        return null;
+      }
+      offsetSeconds = (c == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+    } else {
+      return null;
+    }
+    try {
+      long epochSecond =
+          LocalDate.of(year, month, day).toEpochDay() * 86_400L
+              + LocalTime.of(hour, minute, second).toSecondOfDay()
+              - offsetSeconds;
+      return Instant.ofEpochSecond(epochSecond, nanos);
+    } catch (DateTimeException e) {
+      return null;
+    }
+  }
+
+  /** {@code len} decimal digits at {@code from}, or -1. */
+  private static int num(String s, int from, int len) {
+    if (from + len > s.length()) {
+      return -1;
+    }
+    int v = 0;
+    for (int k = from; k < from + len; k++) {
+      char c = s.charAt(k);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
   }
 
   /** Resolves a local date-time in {@code zone}, flagging DST gaps and overlaps. */
