@@ -6,7 +6,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.vitalbridge.core.model.Measurement;
 import org.vitalbridge.core.model.MeasurementFlag;
@@ -14,10 +18,11 @@ import org.vitalbridge.core.model.Value;
 import org.vitalbridge.core.pipeline.Outcome;
 
 /**
- * Writes what processing one raw message produced, inside the caller's transaction: measurements
- * (idempotent by deterministic id), outbox rows per destination, rejections into quarantine (the
- * message's earlier rejections are resolved first, so reprocessing moves fixed ones out), device
- * last-seen, and the raw message's state.
+ * Writes what processing raw messages produced, inside the caller's transaction: measurements
+ * (idempotent by deterministic id), outbox rows per destination, rejections into quarantine (a
+ * message processed before has its open rejections resolved first, so reprocessing moves fixed ones
+ * out), device last-seen, and each raw message's state. One batch = one set of prepared statements
+ * and JDBC batches, whatever its size.
  */
 final class OutcomeWriter {
   private static final String INSERT_MEASUREMENT =
@@ -40,10 +45,18 @@ final class OutcomeWriter {
           + " adapter = excluded.adapter";
   private static final String UPDATE_RAW =
       "UPDATE raw_message SET state = ?, processed_at = ? WHERE seq = ?";
-  private static final String SUBJECT =
-      "SELECT subject, location FROM association WHERE (device = ? OR (device IS NULL AND"
-          + " location = ?)) AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)"
-          + " ORDER BY CASE WHEN device IS NULL THEN 1 ELSE 0 END, valid_from DESC LIMIT 1";
+  private static final String ASSOCIATIONS =
+      "SELECT device, location, subject, valid_from, valid_to FROM association WHERE device = ?"
+          + " OR (device IS NULL AND location = ?)";
+
+  /** One processed raw message: where it is in the journal, whether it was processed before. */
+  record Processed(long rawSeq, String rawId, boolean seenBefore, List<Outcome> outcomes) {}
+
+  private record Association(String device, String subject, long from, Long to) {
+    boolean covers(long at) {
+      return from <= at && (to == null || to > at);
+    }
+  }
 
   private final List<String> destinations;
 
@@ -51,89 +64,146 @@ final class OutcomeWriter {
     this.destinations = List.copyOf(destinations);
   }
 
-  /** Returns the state written for the raw message. */
-  String write(Connection c, long rawSeq, String rawId, List<Outcome> outcomes, Instant now)
-      throws SQLException {
+  /** Writes a batch; returns the state written for each raw message, in order. */
+  List<String> write(Connection c, List<Processed> batch, Instant now) throws SQLException {
     long nowMicros = Times.micros(now);
-    int accepted = 0;
-    int rejected = 0;
-    try (PreparedStatement resolve = c.prepareStatement(RESOLVE_QUARANTINE)) {
-      resolve.setLong(1, nowMicros);
-      resolve.setLong(2, rawSeq);
-      resolve.executeUpdate();
-    }
-    try (PreparedStatement m = c.prepareStatement(INSERT_MEASUREMENT);
+    List<String> states = new ArrayList<>(batch.size());
+    Map<String, List<Association>> associations = new HashMap<>();
+    Map<String, Measurement> lastSeen = new LinkedHashMap<>();
+    try (PreparedStatement resolve = c.prepareStatement(RESOLVE_QUARANTINE);
+        PreparedStatement m = c.prepareStatement(INSERT_MEASUREMENT);
         PreparedStatement o = c.prepareStatement(INSERT_OUTBOX);
         PreparedStatement q = c.prepareStatement(INSERT_QUARANTINE);
-        PreparedStatement d = c.prepareStatement(UPSERT_DEVICE);
-        PreparedStatement s = c.prepareStatement(SUBJECT)) {
-      for (Outcome outcome : outcomes) {
-        if (outcome instanceof Outcome.Accepted a) {
-          Measurement associated = associate(s, a.measurement());
-          bindMeasurement(m, associated, rawSeq, rawId);
-          m.addBatch();
-          for (String dest : destinations) {
-            o.setString(1, dest);
-            o.setString(2, associated.id().toString());
-            o.setLong(3, rawSeq);
-            o.addBatch();
+        PreparedStatement raw = c.prepareStatement(UPDATE_RAW);
+        PreparedStatement assoc = c.prepareStatement(ASSOCIATIONS)) {
+      int resolves = 0;
+      int measurements = 0;
+      int outboxRows = 0;
+      int rejections = 0;
+      for (Processed p : batch) {
+        if (p.seenBefore()) {
+          resolve.setLong(1, nowMicros);
+          resolve.setLong(2, p.rawSeq());
+          resolve.addBatch();
+          resolves++;
+        }
+        int accepted = 0;
+        int rejected = 0;
+        for (Outcome outcome : p.outcomes()) {
+          if (outcome instanceof Outcome.Accepted a) {
+            Measurement associated = associate(assoc, associations, a.measurement());
+            bindMeasurement(m, associated, p.rawSeq(), p.rawId());
+            m.addBatch();
+            measurements++;
+            for (String dest : destinations) {
+              o.setString(1, dest);
+              o.setString(2, associated.id().toString());
+              o.setLong(3, p.rawSeq());
+              o.addBatch();
+              outboxRows++;
+            }
+            lastSeen.merge(
+                associated.device().value(),
+                associated,
+                (x, y) -> x.receivedAt().isAfter(y.receivedAt()) ? x : y);
+            accepted++;
+          } else {
+            Outcome.Rejected r = (Outcome.Rejected) outcome;
+            q.setLong(1, p.rawSeq());
+            q.setString(2, p.rawId());
+            q.setString(3, r.stage());
+            q.setString(4, r.rejection().reason().code());
+            q.setString(5, r.rejection().field());
+            q.setString(6, r.rejection().detail());
+            q.setLong(7, nowMicros);
+            q.addBatch();
+            rejections++;
+            rejected++;
           }
-          d.setString(1, associated.device().value());
-          d.setString(2, associated.provenance().adapter());
-          d.setLong(3, Times.micros(associated.receivedAt()));
-          d.addBatch();
-          accepted++;
-        } else {
-          Outcome.Rejected r = (Outcome.Rejected) outcome;
-          q.setLong(1, rawSeq);
-          q.setString(2, rawId);
-          q.setString(3, r.stage());
-          q.setString(4, r.rejection().reason().code());
-          q.setString(5, r.rejection().field());
-          q.setString(6, r.rejection().detail());
-          q.setLong(7, nowMicros);
-          q.addBatch();
-          rejected++;
         }
+        String state = rejected == 0 ? "processed" : accepted == 0 ? "rejected" : "partial";
+        raw.setString(1, state);
+        raw.setLong(2, nowMicros);
+        raw.setLong(3, p.rawSeq());
+        raw.addBatch();
+        states.add(state);
       }
-      if (accepted > 0) {
+      if (resolves > 0) {
+        resolve.executeBatch();
+      }
+      if (measurements > 0) {
         m.executeBatch();
-        d.executeBatch();
-        if (!destinations.isEmpty()) {
-          o.executeBatch();
-        }
       }
-      if (rejected > 0) {
+      if (outboxRows > 0) {
+        o.executeBatch();
+      }
+      if (rejections > 0) {
         q.executeBatch();
       }
+      raw.executeBatch();
     }
-    String state = rejected == 0 ? "processed" : accepted == 0 ? "rejected" : "partial";
-    try (PreparedStatement u = c.prepareStatement(UPDATE_RAW)) {
-      u.setString(1, state);
-      u.setLong(2, nowMicros);
-      u.setLong(3, rawSeq);
-      u.executeUpdate();
-    }
-    return state;
+    upsertDevices(c, lastSeen.values());
+    return states;
   }
 
-  /** Attributes the measurement to the patient associated with its device (or bed) at that time. */
-  private static Measurement associate(PreparedStatement s, Measurement m) throws SQLException {
+  private static void upsertDevices(Connection c, Iterable<Measurement> latest)
+      throws SQLException {
+    try (PreparedStatement d = c.prepareStatement(UPSERT_DEVICE)) {
+      int n = 0;
+      for (Measurement m : latest) {
+        d.setString(1, m.device().value());
+        d.setString(2, m.provenance().adapter());
+        d.setLong(3, Times.micros(m.receivedAt()));
+        d.addBatch();
+        n++;
+      }
+      if (n > 0) {
+        d.executeBatch();
+      }
+    }
+  }
+
+  /**
+   * Attributes the measurement to the patient associated with its device (or, failing that, its
+   * bed) at the observation time. Associations are read once per device and bed per batch.
+   */
+  private static Measurement associate(
+      PreparedStatement s, Map<String, List<Association>> cache, Measurement m)
+      throws SQLException {
     if (m.subject() != null) {
       return m;
     }
+    String key = m.device().value() + '\u0000' + m.location();
+    List<Association> rows = cache.get(key);
+    if (rows == null) {
+      rows = new ArrayList<>();
+      s.setString(1, m.device().value());
+      s.setString(2, m.location());
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          long to = rs.getLong(5);
+          Long validTo = rs.wasNull() ? null : to;
+          rows.add(new Association(rs.getString(1), rs.getString(3), rs.getLong(4), validTo));
+        }
+      }
+      cache.put(key, rows);
+    }
     long at = Times.micros(m.observedAt());
-    s.setString(1, m.device().value());
-    s.setString(2, m.location());
-    s.setLong(3, at);
-    s.setLong(4, at);
-    try (ResultSet rs = s.executeQuery()) {
-      if (rs.next()) {
-        String location = m.location() != null ? m.location() : rs.getString(2);
-        return m.associatedWith(rs.getString(1), location);
+    Association best = null;
+    for (Association a : rows) {
+      if (a.covers(at) && (best == null || better(a, best))) {
+        best = a;
       }
     }
-    return m;
+    return best == null ? m : m.associatedWith(best.subject(), m.location());
+  }
+
+  /** A device association beats a bed association; among equals the latest start wins. */
+  private static boolean better(Association a, Association b) {
+    if ((a.device() != null) != (b.device() != null)) {
+      return a.device() != null;
+    }
+    return a.from() > b.from();
   }
 
   private static void bindMeasurement(

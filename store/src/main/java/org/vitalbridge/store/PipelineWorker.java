@@ -115,16 +115,18 @@ public final class PipelineWorker implements AutoCloseable {
         if (batch.isEmpty()) {
           return 0;
         }
+        List<OutcomeWriter.Processed> processed = new java.util.ArrayList<>(batch.size());
+        for (StoredRaw raw : batch) {
+          processed.add(
+              new OutcomeWriter.Processed(
+                  raw.seq(),
+                  raw.message().id(),
+                  !"pending".equals(raw.state()),
+                  processor.process(raw.message())));
+        }
         c.setAutoCommit(false);
         try {
-          for (StoredRaw raw : batch) {
-            writer.write(
-                c,
-                raw.seq(),
-                raw.message().id(),
-                processor.process(raw.message()),
-                clock.instant());
-          }
+          writer.write(c, processed, clock.instant());
           saveCursor(c, batch.get(batch.size() - 1).seq());
           c.commit();
         } catch (SQLException | RuntimeException e) {

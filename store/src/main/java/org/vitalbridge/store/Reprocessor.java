@@ -82,16 +82,15 @@ public final class Reprocessor {
         if (batch.isEmpty()) {
           return new ReprocessReport(messages, ok, still);
         }
+        List<OutcomeWriter.Processed> processed = new java.util.ArrayList<>(batch.size());
+        for (StoredRaw raw : batch) {
+          processed.add(
+              new OutcomeWriter.Processed(
+                  raw.seq(), raw.message().id(), true, processor.process(raw.message())));
+        }
         c.setAutoCommit(false);
         try {
-          for (StoredRaw raw : batch) {
-            String state =
-                writer.write(
-                    c,
-                    raw.seq(),
-                    raw.message().id(),
-                    processor.process(raw.message()),
-                    clock.instant());
+          for (String state : writer.write(c, processed, clock.instant())) {
             messages++;
             if (state.equals("processed")) {
               ok++;
