@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
@@ -34,6 +36,11 @@ import org.vitalbridge.store.OutboxEntry;
 public final class FhirDestination implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FhirDestination.class);
   private static final Duration IDLE_POLL = Duration.ofMillis(50);
+
+  /** Entries read past maxBatch so a batch can end at a raw-message boundary. */
+  private static final int LOOKAHEAD = 64;
+
+  private final ThreadLocal<Duration> retryAfterHeader = new ThreadLocal<>();
 
   private final FhirDestinationConfig config;
   private final Outbox outbox;
@@ -56,7 +63,8 @@ public final class FhirDestination implements AutoCloseable {
     this.mapper = mapper;
     this.clock = clock;
     this.tokens = tokens;
-    FhirContext ctx = FhirContext.forR4Cached();
+    // Its own context: timeouts and connection pool belong to this destination, not the process.
+    FhirContext ctx = FhirContext.forR4();
     ctx.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
     ctx.getRestfulClientFactory().setConnectTimeout((int) config.timeout().toMillis());
     ctx.getRestfulClientFactory().setSocketTimeout((int) config.timeout().toMillis());
@@ -67,6 +75,7 @@ public final class FhirDestination implements AutoCloseable {
     if (tokens != null) {
       client.registerInterceptor(new BearerInterceptor(tokens));
     }
+    client.registerInterceptor(new RetryAfterInterceptor());
   }
 
   /** Delivers in the background until closed. */
@@ -123,53 +132,107 @@ public final class FhirDestination implements AutoCloseable {
    * (delivered or dead-lettered); 0 when nothing was due or the batch is to be retried later.
    */
   public int deliverOnce() {
-    List<OutboxEntry> due = outbox.due(config.name(), config.maxBatch());
+    List<OutboxEntry> due = outbox.due(config.name(), config.maxBatch() + LOOKAHEAD);
     if (due.isEmpty()) {
       return 0;
     }
-    return send(due, true);
+    List<List<OutboxEntry>> messages = byRawMessage(due);
+    List<OutboxEntry> batch = new ArrayList<>();
+    for (List<OutboxEntry> message : messages) {
+      if (!batch.isEmpty() && batch.size() + message.size() > config.maxBatch()) {
+        break;
+      }
+      batch.addAll(message);
+    }
+    Result r = send(batch);
+    if (r != Result.REFUSED) {
+      return r == Result.DELIVERED ? batch.size() : 0;
+    }
+    return sendOneMessageAtATime(byRawMessage(batch));
   }
 
-  private int send(List<OutboxEntry> batch, boolean splitOnRefusal) {
-    Bundle bundle =
-        mapper.transaction(batch.stream().map(e -> e.measurement().toMeasurement()).toList());
-    try {
-      post(bundle);
-      outbox.delivered(batch);
-      return batch.size();
-    } catch (FhirClientConnectionException e) {
-      retryLater(batch, "connection failed: " + e.getMessage());
-      return 0;
-    } catch (FhirDeliveryException e) {
-      retryLater(batch, e.getMessage());
-      return 0;
-    } catch (BaseServerResponseException e) {
-      int status = e.getStatusCode();
-      String outcome = status + " " + outcomeText(e);
-      if (status == 429 || status == 503) {
-        Duration wait = retryAfter(e.getResponseHeaders());
-        if (wait != null) {
-          log.warn("FHIR destination {}: {} — retrying after {}", config.name(), status, wait);
-          outbox.retryAfter(batch, outcome, wait);
-        } else {
-          retryLater(batch, outcome);
-        }
-        return 0;
-      }
-      if (status >= 500 || status == 408 || status == 401) {
-        retryLater(batch, outcome);
-        return 0;
-      }
-      if (splitOnRefusal && batch.size() > 1) {
-        int moved = 0;
-        for (OutboxEntry single : batch) {
-          moved += send(List.of(single), false);
+  /**
+   * After a refusal, each raw message's measurements go alone, so one bad reading does not hold
+   * back the others; a retryable failure stops the run and everything from there waits, in order.
+   */
+  private int sendOneMessageAtATime(List<List<OutboxEntry>> messages) {
+    int moved = 0;
+    for (int i = 0; i < messages.size(); i++) {
+      List<OutboxEntry> message = messages.get(i);
+      Result r = send(message);
+      if (r == Result.DELIVERED) {
+        moved += message.size();
+      } else if (r == Result.REFUSED) {
+        log.warn(
+            "FHIR destination {}: refused for good, dead-lettered: {}", config.name(), lastError);
+        outbox.deadLetter(message, lastError);
+        moved += message.size();
+      } else {
+        List<OutboxEntry> rest = new ArrayList<>();
+        messages.subList(i + 1, messages.size()).forEach(rest::addAll);
+        if (!rest.isEmpty()) {
+          reschedule(rest);
         }
         return moved;
       }
-      log.warn("FHIR destination {}: refused for good, dead-lettered: {}", config.name(), outcome);
-      outbox.deadLetter(batch, outcome);
-      return batch.size();
+    }
+    return moved;
+  }
+
+  /** Entries grouped by the raw message they came from (a panel never straddles two sends). */
+  private static List<List<OutboxEntry>> byRawMessage(List<OutboxEntry> entries) {
+    Map<String, List<OutboxEntry>> groups = new LinkedHashMap<>();
+    for (OutboxEntry e : entries) {
+      String raw = e.measurement().rawId() == null ? "seq:" + e.seq() : e.measurement().rawId();
+      groups.computeIfAbsent(raw, k -> new ArrayList<>()).add(e);
+    }
+    return new ArrayList<>(groups.values());
+  }
+
+  private enum Result {
+    DELIVERED,
+    RETRY,
+    REFUSED
+  }
+
+  private String lastError;
+  private Duration lastWait;
+
+  /** One transaction; on failure the entries are rescheduled unless the server refused them. */
+  private Result send(List<OutboxEntry> batch) {
+    Bundle bundle =
+        mapper.transaction(batch.stream().map(e -> e.measurement().toMeasurement()).toList());
+    lastWait = null;
+    try {
+      post(bundle);
+      outbox.delivered(batch);
+      return Result.DELIVERED;
+    } catch (FhirClientConnectionException e) {
+      lastError = "connection failed: " + e.getMessage();
+    } catch (FhirDeliveryException e) {
+      lastError = e.getMessage();
+    } catch (BaseServerResponseException e) {
+      int status = e.getStatusCode();
+      lastError = status + " " + outcomeText(e);
+      if (status == 429 || status == 503) {
+        lastWait = retryAfterHeader.get();
+      } else if (status < 500 && status != 408 && status != 401) {
+        return Result.REFUSED;
+      }
+    } finally {
+      retryAfterHeader.remove();
+    }
+    reschedule(batch);
+    return Result.RETRY;
+  }
+
+  private void reschedule(List<OutboxEntry> entries) {
+    if (lastWait != null) {
+      log.warn("FHIR destination {}: {} — retrying after {}", config.name(), lastError, lastWait);
+      outbox.retryAfter(entries, lastError, lastWait);
+    } else {
+      log.warn("FHIR destination {}: {} — will retry", config.name(), lastError);
+      outbox.failed(entries, lastError);
     }
   }
 
@@ -186,13 +249,12 @@ public final class FhirDestination implements AutoCloseable {
     }
   }
 
-  private void retryLater(List<OutboxEntry> batch, String why) {
-    log.warn("FHIR destination {}: {} — will retry", config.name(), why);
-    outbox.failed(batch, why);
-  }
-
   /** Retry-After as delta-seconds or an HTTP-date; {@code null} when absent or unreadable. */
   static Duration retryAfter(Map<String, List<String>> headers) {
+    return retryAfter(headers, Clock.systemUTC());
+  }
+
+  static Duration retryAfter(Map<String, List<String>> headers, Clock clock) {
     if (headers == null) {
       return null;
     }
@@ -206,7 +268,7 @@ public final class FhirDestination implements AutoCloseable {
         } catch (NumberFormatException notSeconds) {
           try {
             Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-            Duration d = Duration.between(Instant.now(), at);
+            Duration d = Duration.between(clock.instant(), at);
             return d.isNegative() ? Duration.ZERO : d;
           } catch (DateTimeParseException notDate) {
             return null;
@@ -251,6 +313,24 @@ public final class FhirDestination implements AutoCloseable {
         t.join(10_000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** HAPI throws on 429/503 without the response headers; this reads Retry-After before it does. */
+  private final class RetryAfterInterceptor implements IClientInterceptor {
+    @Override
+    public void interceptRequest(IHttpRequest request) {
+      retryAfterHeader.remove();
+    }
+
+    @Override
+    public void interceptResponse(IHttpResponse response) {
+      if (response.getStatus() == 429 || response.getStatus() == 503) {
+        List<String> values = response.getHeaders("Retry-After");
+        if (values != null && !values.isEmpty()) {
+          retryAfterHeader.set(retryAfter(Map.of("Retry-After", values), clock));
+        }
       }
     }
   }

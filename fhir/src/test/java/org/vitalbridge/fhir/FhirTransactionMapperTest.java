@@ -79,4 +79,67 @@ class FhirTransactionMapperTest {
 
     assertThat(FhirValidation.errors(o)).isNotEmpty();
   }
+
+  @Test
+  void theSameMeasurementsMapToTheSameConditionalKeysAndIds() {
+    List<Measurement> ms = List.of(m("heart_rate", "72", "MRN-1"), m("spo2", "97", "MRN-1"));
+    Bundle first = mapper.transaction(ms);
+    Bundle again = mapper.transaction(List.of(ms.get(0), ms.get(1)));
+
+    assertThat(requests(again)).isEqualTo(requests(first));
+    assertThat(first.getEntry())
+        .filteredOn(e -> e.getResource() instanceof Observation)
+        .extracting(e -> e.getRequest().getIfNoneExist())
+        .containsExactly(
+            "identifier=urn:ietf:rfc:3986|urn:uuid:" + ms.get(0).id(),
+            "identifier=urn:ietf:rfc:3986|urn:uuid:" + ms.get(1).id());
+  }
+
+  @Test
+  void aBloodPressureReadingIsOnePanelKeyedByItsOwnIdAndFindableByEachMember() {
+    Measurement sys = m("nibp_systolic", "120", "MRN-1");
+    Measurement dia = m("nibp_diastolic", "80", "MRN-1");
+    Bundle b = mapper.transaction(List.of(sys, dia));
+
+    List<Observation> observations =
+        b.getEntry().stream()
+            .map(Bundle.BundleEntryComponent::getResource)
+            .filter(Observation.class::isInstance)
+            .map(Observation.class::cast)
+            .toList();
+    assertThat(observations).hasSize(1);
+    Observation panel = observations.get(0);
+    assertThat(panel.getCode().getCoding())
+        .anySatisfy(c -> assertThat(c.getCode()).isEqualTo("85354-9"));
+    assertThat(panel.getComponent()).hasSize(2);
+    assertThat(panel.getIdentifier())
+        .extracting(i -> i.getValue())
+        .contains("urn:uuid:" + sys.id(), "urn:uuid:" + dia.id());
+    String key =
+        b.getEntry().stream()
+            .filter(e -> e.getResource() == panel)
+            .findFirst()
+            .orElseThrow()
+            .getRequest()
+            .getIfNoneExist();
+    assertThat(key)
+        .as("the conditional key is the panel's own id, not a member's")
+        .isEqualTo("identifier=urn:ietf:rfc:3986|" + panel.getIdentifierFirstRep().getValue())
+        .doesNotContain(sys.id().toString())
+        .doesNotContain(dia.id().toString());
+  }
+
+  private static List<String> requests(Bundle b) {
+    return b.getEntry().stream()
+        .map(
+            e ->
+                e.getFullUrl()
+                    + " "
+                    + e.getRequest().getMethod()
+                    + " "
+                    + e.getRequest().getUrl()
+                    + " "
+                    + e.getRequest().getIfNoneExist())
+        .toList();
+  }
 }

@@ -32,13 +32,16 @@ final class Database implements AutoCloseable {
   private final Path sqliteFile;
   private final FileChannel lockChannel;
   private final FileLock lock;
+  private final String journalSynchronous;
 
   private Database(
       HikariDataSource pool,
       boolean sqlite,
       Path sqliteFile,
       FileChannel lockChannel,
-      FileLock lock) {
+      FileLock lock,
+      String journalSynchronous) {
+    this.journalSynchronous = journalSynchronous;
     this.pool = pool;
     this.sqlite = sqlite;
     this.sqliteFile = sqliteFile;
@@ -101,8 +104,13 @@ final class Database implements AutoCloseable {
     }
     SQLiteConfig sc = new SQLiteConfig();
     sc.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    sc.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(config.sqliteSynchronous()));
+    // Derived writes (pipeline, outbox, retention) are replayable from the journal, so their
+    // commits need not wait for fsync; the journal writer raises its own connection to the
+    // configured level (see journalConnection).
+    sc.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
     sc.setBusyTimeout(10_000);
+    sc.setCacheSize(-65_536);
+    sc.setTempStore(SQLiteConfig.TempStore.MEMORY);
     sc.enforceForeignKeys(true);
     SQLiteDataSource ds = new SQLiteDataSource(sc);
     ds.setUrl("jdbc:sqlite:" + file);
@@ -114,7 +122,7 @@ final class Database implements AutoCloseable {
     hc.setInitializationFailTimeout(-1);
     hc.setConnectionTimeout(10_000);
     HikariDataSource pool = new HikariDataSource(hc);
-    Database db = new Database(pool, true, file, channel, lock);
+    Database db = new Database(pool, true, file, channel, lock, config.sqliteSynchronous());
     try {
       db.checkSqliteReadable(file);
       migrate(pool, "classpath:db/sqlite", null);
@@ -218,7 +226,7 @@ final class Database implements AutoCloseable {
       pool.close();
       throw e;
     }
-    return new Database(pool, false, null, null, null);
+    return new Database(pool, false, null, null, null, null);
   }
 
   private static void migrate(DataSource ds, String location, String schema) {
@@ -251,6 +259,20 @@ final class Database implements AutoCloseable {
 
   Connection connection() throws SQLException {
     return pool.getConnection();
+  }
+
+  /**
+   * The journal writer's connection: acknowledged messages are committed at the configured
+   * durability ({@code synchronous=FULL} by default: fsync at every commit).
+   */
+  Connection journalConnection() throws SQLException {
+    Connection c = pool.getConnection();
+    if (sqlite) {
+      try (Statement s = c.createStatement()) {
+        s.execute("PRAGMA synchronous=" + journalSynchronous);
+      }
+    }
+    return c;
   }
 
   boolean isSqlite() {

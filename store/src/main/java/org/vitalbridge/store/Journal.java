@@ -151,7 +151,7 @@ public final class Journal implements AutoCloseable {
   /** The writer keeps one connection and statement: a group commit must not pay for a borrow. */
   private void writeBatch(List<Pending> batch) throws SQLException {
     if (connection == null) {
-      connection = db.connection();
+      connection = db.journalConnection();
       connection.setAutoCommit(false);
       insert = connection.prepareStatement(INSERT);
     }

@@ -175,12 +175,12 @@ public final class Outbox {
   /** One entry a destination refused for good. */
   public record DeadLetter(long seq, java.util.UUID measurementId, String reason) {}
 
-  /** Entries not yet delivered to {@code destination}. */
+  /** Entries waiting for delivery to {@code destination} (dead letters are not waiting). */
   public long backlog(String destination) {
     try (Connection c = db.connection();
         PreparedStatement ps =
             c.prepareStatement(
-                "SELECT COUNT(*) FROM outbox WHERE destination = ? AND state <> 'delivered'")) {
+                "SELECT COUNT(*) FROM outbox WHERE destination = ? AND state IN ('pending', 'failed')")) {
       ps.setString(1, destination);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();

@@ -21,7 +21,7 @@ import org.vitalbridge.core.pipeline.MessageProcessor;
 public final class PipelineWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PipelineWorker.class);
   static final String CURSOR = "pipeline";
-  private static final int BATCH = 200;
+  private static final int BATCH = 500;
 
   private final Database db;
   private final MessageProcessor processor;
