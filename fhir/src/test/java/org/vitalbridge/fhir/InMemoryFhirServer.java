@@ -319,6 +319,7 @@ final class InMemoryFhirServer implements AutoCloseable {
     private final Map<String, Map<String, Resource>> store = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> sequences = new ConcurrentHashMap<>();
     private final Map<String, Integer> posts = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, java.util.Set<String>>> index = new ConcurrentHashMap<>();
     private final List<String> created = new CopyOnWriteArrayList<>();
     private final AtomicInteger matches = new AtomicInteger();
     private final AtomicInteger failAfterCommit = new AtomicInteger();
@@ -440,6 +441,19 @@ final class InMemoryFhirServer implements AutoCloseable {
 
       // Commit.
       staged.forEach((type, byId) -> of(type).putAll(byId));
+      staged.forEach(
+          (type, byId) ->
+              byId.forEach(
+                  (id, r) -> {
+                    for (Identifier i : identifiers(r)) {
+                      index
+                          .computeIfAbsent(type, t -> new ConcurrentHashMap<>())
+                          .computeIfAbsent(
+                              i.getSystem() + "|" + i.getValue(),
+                              k -> ConcurrentHashMap.newKeySet())
+                          .add(id);
+                    }
+                  }));
       stagedPosts.forEach((k, v) -> posts.merge(k, v, Integer::sum));
       created.addAll(stagedCreated);
       matches.addAndGet(stagedMatches);
@@ -488,10 +502,22 @@ final class InMemoryFhirServer implements AutoCloseable {
     /** The one resource of {@code type} with this identifier; 412 when several match. */
     private Resource find(
         Map<String, Map<String, Resource>> staged, String type, String system, String value) {
-      Map<String, Resource> candidates = new LinkedHashMap<>(of(type));
-      candidates.putAll(stagedOf(staged, type));
+      // Committed resources through the identifier index (a load run has tens of thousands), then
+      // the few staged in this transaction.
+      Map<String, Resource> stagedHere = stagedOf(staged, type);
       List<Resource> found = new ArrayList<>();
-      for (Resource r : candidates.values()) {
+      for (String id :
+          index
+              .getOrDefault(type, Map.of())
+              .getOrDefault(system + "|" + value, java.util.Set.of())) {
+        Resource r = of(type).get(id);
+        if (!stagedHere.containsKey(id)
+            && r != null
+            && hasIdentifier(identifiers(r), system, value)) {
+          found.add(r);
+        }
+      }
+      for (Resource r : stagedHere.values()) {
         if (hasIdentifier(identifiers(r), system, value)) {
           found.add(r);
         }
