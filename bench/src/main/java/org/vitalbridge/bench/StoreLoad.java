@@ -37,6 +37,7 @@ public final class StoreLoad {
     String backend = args.length > 0 ? args[0] : "sqlite";
     int appenders = args.length > 1 ? Integer.parseInt(args[1]) : 64;
     int perAppender = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
+    boolean async = args.length <= 3 || args[3].equals("async");
     Path dir = Files.createTempDirectory("vitalbridge-load");
     StoreConfig config =
         switch (backend) {
@@ -61,44 +62,64 @@ public final class StoreLoad {
             Clock.systemUTC(),
             RetentionPolicy.DEFAULT)) {
       AtomicLong acked = new AtomicLong();
-      ExecutorService pool = Executors.newFixedThreadPool(appenders);
-      long t0 = System.nanoTime();
-      List<Future<?>> futures = new ArrayList<>();
+      // Payloads exist before the clock starts, as they would in an adapter's receive buffer.
+      byte[][][] payloads = new byte[appenders][perAppender][];
       for (int a = 0; a < appenders; a++) {
-        int appender = a;
-        futures.add(
-            pool.submit(
-                () -> {
-                  for (int i = 0; i < perAppender; i++) {
-                    store
-                        .journal()
-                        .append(
-                            new RawMessage(
-                                appender + "-" + i,
-                                payload(appender * 1_000_000L + i),
-                                "application/json",
-                                "load",
-                                null,
-                                null,
-                                Instant.now()))
-                        .join();
-                    acked.incrementAndGet();
-                  }
-                  return null;
-                }));
+        for (int i = 0; i < perAppender; i++) {
+          payloads[a][i] = payload(a * 1_000_000L + i);
+        }
       }
-      for (Future<?> f : futures) {
-        f.get();
+      PAYLOADS = payloads;
+      long t0 = System.nanoTime();
+      if (async) {
+        java.util.concurrent.CountDownLatch done =
+            new java.util.concurrent.CountDownLatch(appenders);
+        ExecutorService eventLoop = Executors.newSingleThreadExecutor();
+        for (int a = 0; a < appenders; a++) {
+          new AsyncAppender(store, eventLoop, a, perAppender, acked, done).next();
+        }
+        done.await();
+        eventLoop.shutdown();
+      } else {
+        ExecutorService pool = Executors.newFixedThreadPool(appenders);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int a = 0; a < appenders; a++) {
+          int appender = a;
+          futures.add(
+              pool.submit(
+                  () -> {
+                    for (int i = 0; i < perAppender; i++) {
+                      store.journal().append(message(appender, i)).join();
+                      acked.incrementAndGet();
+                    }
+                    return null;
+                  }));
+        }
+        for (Future<?> f : futures) {
+          f.get();
+        }
+        pool.shutdown();
       }
       double appendSeconds = (System.nanoTime() - t0) / 1e9;
-      pool.shutdown();
+      if (!Boolean.parseBoolean(System.getProperty("vitalbridge.load.pipeline", "true"))) {
+        System.out.printf(
+            "%s: %d %s appenders, %d acknowledged appends in %.2f s = %.0f appends/s%n",
+            backend,
+            appenders,
+            async ? "async" : "thread",
+            acked.get(),
+            appendSeconds,
+            acked.get() / appendSeconds);
+        return;
+      }
       long t1 = System.nanoTime();
       long processed = store.pipeline().drain();
       double drainSeconds = (System.nanoTime() - t1) / 1e9;
       System.out.printf(
-          "%s: %d appenders, %d acknowledged appends of %d bytes in %.2f s = %.0f appends/s%n",
+          "%s: %d %s appenders, %d acknowledged appends of %d bytes in %.2f s = %.0f appends/s%n",
           backend,
           appenders,
+          async ? "async" : "thread",
           acked.get(),
           payload(0).length,
           appendSeconds,
@@ -111,6 +132,51 @@ public final class StoreLoad {
           drainSeconds,
           processed / drainSeconds,
           store.measurements().count() / drainSeconds);
+    }
+  }
+
+  private static byte[][][] PAYLOADS;
+
+  private static RawMessage message(int appender, int i) {
+    return new RawMessage(
+        appender + "-" + i,
+        PAYLOADS[appender][i],
+        "application/json",
+        "load",
+        null,
+        null,
+        Instant.now());
+  }
+
+  /** One appender with one message in flight; the acknowledgement sends the next. */
+  private record AsyncAppender(
+      Store store,
+      ExecutorService eventLoop,
+      int appender,
+      int total,
+      AtomicLong acked,
+      java.util.concurrent.CountDownLatch done) {
+    void next() {
+      send(0);
+    }
+
+    private void send(int i) {
+      if (i == total) {
+        done.countDown();
+        return;
+      }
+      store
+          .journal()
+          .append(message(appender, i))
+          .whenCompleteAsync(
+              (ok, failure) -> {
+                if (failure != null) {
+                  throw new IllegalStateException("append failed", failure);
+                }
+                acked.incrementAndGet();
+                send(i + 1);
+              },
+              eventLoop);
     }
   }
 

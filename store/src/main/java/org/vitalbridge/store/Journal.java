@@ -26,7 +26,7 @@ public final class Journal implements AutoCloseable {
           + " payload, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
 
   /** Longest a group commit waits for company; the "few milliseconds" of the contract. */
-  static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(1500);
+  static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(1000);
 
   private record Pending(RawMessage message, CompletableFuture<Void> done) {}
 
@@ -113,13 +113,13 @@ public final class Journal implements AutoCloseable {
   }
 
   /**
-   * Under concurrency, waits up to the linger time until as many appends as the last commit took
-   * are gathered, so that one commit (one fsync) serves many callers; a lone appender (last batch
-   * of one) is never delayed.
+   * Under concurrency, waits up to the linger time until 90 % as many appends as the last commit
+   * took are gathered, so that one commit (one fsync) serves many callers without waiting for the
+   * last straggler; a lone appender (last batch of one) is never delayed.
    */
   private void gather(List<Pending> batch) throws InterruptedException {
     long deadline = System.nanoTime() + LINGER_NANOS;
-    int expected = Math.min(maxBatch, lastBatchSize);
+    int expected = Math.min(maxBatch, lastBatchSize - lastBatchSize / 10);
     while (batch.size() < expected) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
