@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.vitalbridge.core.model.RawMessage;
+import org.vitalbridge.core.model.RawMessageIds;
 import org.vitalbridge.core.pipeline.MessageProcessor;
 import org.vitalbridge.store.RetentionPolicy;
 import org.vitalbridge.store.Store;
@@ -136,10 +137,11 @@ public final class StoreLoad {
   }
 
   private static byte[][][] PAYLOADS;
+  private static final Clock CLOCK = Clock.systemUTC();
 
   private static RawMessage message(int appender, int i) {
     return new RawMessage(
-        appender + "-" + i,
+        RawMessageIds.next(CLOCK),
         PAYLOADS[appender][i],
         "application/json",
         "load",

@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vitalbridge.core.model.RawMessage;
+import org.vitalbridge.core.model.RawMessageIds;
 import org.vitalbridge.store.PayloadTooLargeException;
 import org.vitalbridge.store.Store;
 import org.vitalbridge.store.StoreUsage;
@@ -90,7 +90,7 @@ public final class IngestServer implements AutoCloseable {
     }
     RawMessage raw =
         new RawMessage(
-            UUID.randomUUID().toString(),
+            RawMessageIds.next(clock),
             body,
             "application/json",
             "http",
