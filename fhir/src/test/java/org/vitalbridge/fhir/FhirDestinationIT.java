@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.vitalbridge.core.testkit.MutableClock;
 import org.vitalbridge.store.Outbox;
 import org.vitalbridge.store.OutboxEntry;
 import org.vitalbridge.store.RetentionPolicy;

@@ -92,21 +92,10 @@ public final class Retention {
             + condition
             + " ORDER BY r.seq LIMIT "
             + Math.min(limit, Integer.MAX_VALUE);
-    c.setAutoCommit(false);
-    try (PreparedStatement q =
-            c.prepareStatement("DELETE FROM quarantine WHERE raw_seq IN (" + ids + ")");
-        PreparedStatement r =
-            c.prepareStatement("DELETE FROM raw_message WHERE seq IN (" + ids + ")")) {
-      q.executeUpdate();
-      long n = r.executeUpdate();
-      c.commit();
-      return n;
-    } catch (SQLException e) {
-      c.rollback();
-      throw e;
-    } finally {
-      c.setAutoCommit(true);
-    }
+    return deleteDependentsThenRows(
+        c,
+        "DELETE FROM quarantine WHERE raw_seq IN (" + ids + ")",
+        "DELETE FROM raw_message WHERE seq IN (" + ids + ")");
   }
 
   private long deleteMeasurements(Connection c, long cutoff) throws SQLException {
@@ -115,13 +104,22 @@ public final class Retention {
             + cutoff
             + " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.measurement_id = m.id AND"
             + " o.state <> 'delivered')";
+    return deleteDependentsThenRows(
+        c,
+        "DELETE FROM outbox WHERE measurement_id IN (" + old + ")",
+        "DELETE FROM measurement WHERE id IN (" + old + ")");
+  }
+
+  /**
+   * Deletes the dependent rows, then the rows themselves, in one transaction; returns the latter.
+   */
+  private static long deleteDependentsThenRows(Connection c, String dependents, String rows)
+      throws SQLException {
     c.setAutoCommit(false);
-    try (PreparedStatement o =
-            c.prepareStatement("DELETE FROM outbox WHERE measurement_id IN (" + old + ")");
-        PreparedStatement m =
-            c.prepareStatement("DELETE FROM measurement WHERE id IN (" + old + ")")) {
-      o.executeUpdate();
-      long n = m.executeUpdate();
+    try (PreparedStatement d = c.prepareStatement(dependents);
+        PreparedStatement r = c.prepareStatement(rows)) {
+      d.executeUpdate();
+      long n = r.executeUpdate();
       c.commit();
       return n;
     } catch (SQLException e) {

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vitalbridge.core.model.RawMessage;
 import org.vitalbridge.core.pipeline.MessageProcessor;
+import org.vitalbridge.core.testkit.MutableClock;
 
 /**
  * The behaviour every store backend must show: journal durability and idempotence, processing into

@@ -1,4 +1,4 @@
-package org.vitalbridge.fhir;
+package org.vitalbridge.core.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,19 +7,19 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock that stands still until a test moves it (shared by store, outbox and token source). */
-final class MutableClock extends Clock {
+/** A clock that stands still until a test moves it. */
+public final class MutableClock extends Clock {
   private final AtomicReference<Instant> now;
 
-  MutableClock(Instant start) {
+  public MutableClock(Instant start) {
     this.now = new AtomicReference<>(start);
   }
 
-  void set(Instant t) {
+  public void set(Instant t) {
     now.set(t);
   }
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     now.updateAndGet(t -> t.plus(d));
   }
 
