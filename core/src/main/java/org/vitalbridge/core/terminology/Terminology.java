@@ -9,11 +9,14 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Resolves vendor labels, MDC reference ids and MDC codes to metric definitions. A label can have
- * more than one candidate (EtCO2 as a partial pressure or as a concentration); the harmonizer takes
- * the first whose canonical unit the reading's unit converts to.
+ * Resolves vendor labels, MDC reference ids, MDC codes and LOINC codes to metric definitions (a
+ * LOINC code shared by several metrics, like 8867-4, resolves to the first in the table). A label
+ * can have more than one candidate (EtCO2 as a partial pressure or as a concentration); the
+ * harmonizer takes the first whose canonical unit the reading's unit converts to.
  */
 public final class Terminology {
+  private static final java.util.regex.Pattern BRACKETED =
+      java.util.regex.Pattern.compile("[(\\[{][^)\\]}]*[)\\]}]");
   private final Map<String, MetricDefinition> byKey;
   private final Map<String, List<MetricDefinition>> byLabel;
   private final Map<String, List<MetricDefinition>> resolved = new ConcurrentHashMap<>();
@@ -29,6 +32,10 @@ public final class Terminology {
       add(primary, Integer.toString(d.code().mdc()), d);
       d.synonyms().forEach(s -> add(primary, s, d));
       d.alsoCodes().forEach(c -> add(secondary, c, d));
+      if (d.code().loinc() != null) {
+        add(secondary, d.code().loinc(), d);
+      }
+      d.alsoLoinc().forEach(l -> add(secondary, l, d));
     }
     secondary.forEach(
         (label, defs) ->
@@ -55,6 +62,13 @@ public final class Terminology {
       return hit;
     }
     List<MetricDefinition> found = byLabel.getOrDefault(Labels.normalize(label), List.of());
+    if (found.isEmpty()) {
+      // "HR (bpm)", "Temp [F]", "SpO2 {%}": the label with its bracketed unit removed.
+      String bare = BRACKETED.matcher(label).replaceAll(" ").strip();
+      if (!bare.isEmpty() && !bare.equals(label)) {
+        found = byLabel.getOrDefault(Labels.normalize(bare), List.of());
+      }
+    }
     if (resolved.size() < 10_000) {
       resolved.put(label, found);
     }

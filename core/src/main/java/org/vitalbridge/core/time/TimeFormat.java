@@ -5,8 +5,9 @@ import java.util.Locale;
 /** How a device writes its timestamps. */
 public enum TimeFormat {
   /**
-   * Decide from the text: ISO-8601 when it has a {@code -} or {@code T}; thirteen digits are epoch
-   * milliseconds; other digit strings are HL7 DTM.
+   * Decide from the text: ISO-8601 when it has a date separator, a {@code T} or a colon; ten digits
+   * (optionally with a fraction) are epoch seconds, thirteen epoch milliseconds; other digit
+   * strings are HL7 DTM.
    */
   AUTO,
   /** A JSON number: epoch milliseconds when above 10^11, epoch seconds otherwise. */

@@ -89,8 +89,17 @@ public final class TimestampParser {
     if ((t.length() > 4 && t.charAt(4) == '-') || t.indexOf('T') > 0 || t.indexOf(':') > 0) {
       return iso(t, zone);
     }
-    if (isDigits(t) && t.length() == 13) {
-      return new ParsedTime(epochMillis(t), null);
+    int dot = t.indexOf('.');
+    String whole = dot < 0 ? t : t.substring(0, dot);
+    if (isDigits(whole) && (dot < 0 || isDigits(t.substring(dot + 1)))) {
+      // Ten digits are epoch seconds (2001–2286), thirteen epoch milliseconds; HL7 DTM has an
+      // even length of 4–14 digits and only after 14 digits a fraction.
+      if (whole.length() == 13) {
+        return new ParsedTime(epochMillis(t), null);
+      }
+      if (whole.length() == 10) {
+        return new ParsedTime(epochSeconds(t), null);
+      }
     }
     return Hl7Dtm.parse(t, zone);
   }
