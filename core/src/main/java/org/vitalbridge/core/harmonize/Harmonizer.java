@@ -172,7 +172,7 @@ public final class Harmonizer {
         new Measurement(
             MeasurementIds.of(device, metric.code(), observedAt, value),
             device,
-            null,
+            isBlank(r.subject()) ? null : r.subject().strip(),
             r.location(),
             metric.code(),
             value,

@@ -14,6 +14,7 @@ import org.vitalbridge.core.time.TimeSpec;
  * @param timeSpec how to read {@code timestamp}
  * @param fields names of the fields the parts came from, for rejections
  * @param location bed / point of care when the payload names one, else {@code null}
+ * @param subject patient id when the message itself names one (HL7 PID-3), else {@code null}
  */
 public record DeviceReading(
     String device,
@@ -23,11 +24,25 @@ public record DeviceReading(
     String timestamp,
     TimeSpec timeSpec,
     Fields fields,
-    String location) {
+    String location,
+    String subject) {
 
   public DeviceReading {
     Objects.requireNonNull(timeSpec, "timeSpec");
     fields = fields == null ? Fields.DEFAULT : fields;
+  }
+
+  /** A reading whose message names no patient. */
+  public DeviceReading(
+      String device,
+      String label,
+      String value,
+      String unit,
+      String timestamp,
+      TimeSpec timeSpec,
+      Fields fields,
+      String location) {
+    this(device, label, value, unit, timestamp, timeSpec, fields, location, null);
   }
 
   /** Where each part came from (field names or JSONPath expressions). */

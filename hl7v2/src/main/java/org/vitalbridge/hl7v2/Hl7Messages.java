@@ -1,0 +1,42 @@
+package org.vitalbridge.hl7v2;
+
+import ca.uhn.hl7v2.DefaultHapiContext;
+import ca.uhn.hl7v2.HL7Exception;
+import ca.uhn.hl7v2.HapiContext;
+import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
+import ca.uhn.hl7v2.parser.PipeParser;
+import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
+
+/**
+ * Parsing of ER7 (pipe-encoded) HL7 v2 messages. Every version is read into the v2.6 structures
+ * (PCD-01 is defined on 2.6; 2.5 and 2.5.1 senders are common) without HAPI's validation, because
+ * content problems must become AE acknowledgments naming the field, not a parse failure.
+ */
+final class Hl7Messages {
+  static final String CONTENT_TYPE = "x-application/hl7-v2+er7";
+
+  private static final HapiContext CONTEXT = context();
+
+  private Hl7Messages() {}
+
+  private static HapiContext context() {
+    HapiContext ctx = new DefaultHapiContext();
+    ctx.setValidationContext(ValidationContextFactory.noValidation());
+    ctx.setModelClassFactory(new CanonicalModelClassFactory("2.6"));
+    return ctx;
+  }
+
+  static PipeParser parser() {
+    return CONTEXT.getPipeParser();
+  }
+
+  static Message parse(String er7) throws HL7Exception {
+    return parser().parse(normalizeSegmentSeparators(er7));
+  }
+
+  /** Segments end with CR; files and some senders use LF or CRLF. */
+  static String normalizeSegmentSeparators(String er7) {
+    return er7.replace("\r\n", "\r").replace('\n', '\r').strip();
+  }
+}

@@ -1,0 +1,131 @@
+package org.vitalbridge.hl7v2;
+
+import ca.uhn.hl7v2.AcknowledgmentCode;
+import ca.uhn.hl7v2.HL7Exception;
+import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.model.v26.message.ACK;
+import ca.uhn.hl7v2.model.v26.segment.ERR;
+import ca.uhn.hl7v2.model.v26.segment.MSH;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.vitalbridge.core.model.Rejection;
+import org.vitalbridge.core.pipeline.Outcome;
+
+/**
+ * Decides and builds the acknowledgment of a PCD-01 message (HL7 table 0008): AR when the message
+ * type, version or processing id is not supported (nothing is stored); AE when it was stored but
+ * some OBX rows were rejected (one ERR per problem, HL7 table 0357 codes); AA otherwise.
+ */
+public final class Pcd01Acknowledger {
+  private static final Set<String> VERSIONS = Set.of("2.5", "2.5.1", "2.6");
+  private static final Set<String> PROCESSING_IDS = Set.of("P", "D", "T");
+
+  /** Why a message is refused outright, or empty when it is one we process. */
+  public Optional<Hl7Acknowledgment.Error> refusal(Message message) {
+    try {
+      MSH msh = (MSH) message.get("MSH");
+      String type = msh.getMessageType().getMessageCode().getValue();
+      String event = msh.getMessageType().getTriggerEvent().getValue();
+      String version = msh.getVersionID().getVersionID().getValue();
+      String processing = msh.getProcessingID().getProcessingID().getValue();
+      if (!"ORU".equals(type)) {
+        return Optional.of(
+            new Hl7Acknowledgment.Error("MSH^1^9", "200", "unsupported message type " + type));
+      }
+      if (!"R01".equals(event)) {
+        return Optional.of(
+            new Hl7Acknowledgment.Error(
+                "MSH^1^9", "201", "unsupported event " + type + "^" + event));
+      }
+      if (!VERSIONS.contains(version)) {
+        return Optional.of(
+            new Hl7Acknowledgment.Error("MSH^1^12", "203", "unsupported version " + version));
+      }
+      if (!PROCESSING_IDS.contains(processing)) {
+        return Optional.of(
+            new Hl7Acknowledgment.Error(
+                "MSH^1^11", "202", "unsupported processing id " + processing));
+      }
+      return Optional.empty();
+    } catch (HL7Exception e) {
+      return Optional.of(
+          new Hl7Acknowledgment.Error("MSH", "207", "cannot read MSH: " + e.getMessage()));
+    }
+  }
+
+  /** AA or AE for a message that was processed, from its outcomes. */
+  public Hl7Acknowledgment processed(Message message, List<Outcome> outcomes) {
+    List<Hl7Acknowledgment.Error> errors = new ArrayList<>();
+    for (Outcome o : outcomes) {
+      if (o instanceof Outcome.Rejected r) {
+        errors.add(error(r.rejection()));
+      }
+    }
+    return build(message, errors.isEmpty() ? AcknowledgmentCode.AA : AcknowledgmentCode.AE, errors);
+  }
+
+  /** AR with the refusal. */
+  public Hl7Acknowledgment refused(Message message, Hl7Acknowledgment.Error why) {
+    return build(message, AcknowledgmentCode.AR, List.of(why));
+  }
+
+  static Hl7Acknowledgment.Error error(Rejection r) {
+    String code =
+        switch (r.reason()) {
+          case MISSING_FIELD -> "101";
+          case NOT_NUMERIC, BAD_TIMESTAMP, OUT_OF_RANGE -> "102";
+          case UNKNOWN_METRIC, UNIT_UNKNOWN, UNIT_INCOMPATIBLE -> "103";
+          default -> "207";
+        };
+    return new Hl7Acknowledgment.Error(
+        r.field() == null ? "MSH" : r.field(), code, r.reason().code() + ": " + r.detail());
+  }
+
+  private static Hl7Acknowledgment build(
+      Message message, AcknowledgmentCode code, List<Hl7Acknowledgment.Error> errors) {
+    try {
+      ACK ack = (ACK) message.generateACK(code, null);
+      for (int i = 0; i < errors.size(); i++) {
+        Hl7Acknowledgment.Error e = errors.get(i);
+        ERR err = ack.getERR(i);
+        String[] loc = e.location().split("\\^");
+        err.getErrorLocation(0).getSegmentID().setValue(loc[0]);
+        if (loc.length > 1) {
+          err.getErrorLocation(0).getSegmentSequence().setValue(loc[1]);
+        }
+        if (loc.length > 2) {
+          err.getErrorLocation(0).getFieldPosition().setValue(loc[2]);
+        }
+        err.getHL7ErrorCode().getIdentifier().setValue(e.code());
+        err.getHL7ErrorCode().getText().setValue(text0357(e.code()));
+        err.getHL7ErrorCode().getNameOfCodingSystem().setValue("HL70357");
+        err.getSeverity().setValue("E");
+        err.getUserMessage().setValue(e.text());
+      }
+      if (!errors.isEmpty()) {
+        ack.getMSA().getTextMessage().setValue(errors.get(0).text());
+      }
+      String controlId = ((MSH) message.get("MSH")).getMessageControlID().getValue();
+      return new Hl7Acknowledgment(code.name(), controlId, errors, ack.encode());
+    } catch (HL7Exception | IOException e) {
+      throw new IllegalStateException("cannot build an HL7 acknowledgment: " + e.getMessage(), e);
+    }
+  }
+
+  private static String text0357(String code) {
+    return switch (code) {
+      case "100" -> "Segment sequence error";
+      case "101" -> "Required field missing";
+      case "102" -> "Data type error";
+      case "103" -> "Table value not found";
+      case "200" -> "Unsupported message type";
+      case "201" -> "Unsupported event code";
+      case "202" -> "Unsupported processing id";
+      case "203" -> "Unsupported version id";
+      default -> "Application internal error";
+    };
+  }
+}

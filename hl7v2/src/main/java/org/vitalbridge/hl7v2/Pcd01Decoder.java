@@ -1,0 +1,174 @@
+package org.vitalbridge.hl7v2;
+
+import ca.uhn.hl7v2.HL7Exception;
+import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.model.v26.datatype.CWE;
+import ca.uhn.hl7v2.model.v26.group.ORU_R01_OBSERVATION;
+import ca.uhn.hl7v2.model.v26.group.ORU_R01_ORDER_OBSERVATION;
+import ca.uhn.hl7v2.model.v26.group.ORU_R01_PATIENT_RESULT;
+import ca.uhn.hl7v2.model.v26.message.ORU_R01;
+import ca.uhn.hl7v2.model.v26.segment.MSH;
+import ca.uhn.hl7v2.model.v26.segment.OBR;
+import ca.uhn.hl7v2.model.v26.segment.OBX;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.vitalbridge.core.mapping.MappingResult;
+import org.vitalbridge.core.model.DeviceReading;
+import org.vitalbridge.core.model.RawMessage;
+import org.vitalbridge.core.model.Rejection;
+import org.vitalbridge.core.model.RejectionReason;
+import org.vitalbridge.core.pipeline.PayloadDecoder;
+import org.vitalbridge.core.time.TimeFormat;
+import org.vitalbridge.core.time.TimeSpec;
+
+/**
+ * IHE PCD-01 ORU^R01 to device readings. Each numeric OBX row (OBX-2 NM) is one reading: OBX-3
+ * code^refid (MDC) as the label, OBX-5 value, OBX-6 unit (MDC or UCUM), OBX-14 time (else OBR-7,
+ * else MSH-7) as HL7 DTM, OBX-18 equipment id (else the id on its MDS row, else MSH-3). Rows
+ * without a value (MDS, VMD and channel rows of the OBX-4 containment tree) give no reading. PID-3
+ * names the patient and PV1-3 the bed. Rejections name the HL7 location, e.g. {@code OBX^2^5}.
+ */
+public final class Pcd01Decoder implements PayloadDecoder {
+  private static final TimeSpec DTM = TimeSpec.of(TimeFormat.HL7_DTM);
+
+  @Override
+  public boolean accepts(String contentType) {
+    String c = contentType.toLowerCase(Locale.ROOT);
+    return c.contains("hl7-v2") || c.equals("hl7") || c.equals("application/hl7-v2");
+  }
+
+  @Override
+  public MappingResult decode(RawMessage message) {
+    String er7 = new String(message.payload(), StandardCharsets.UTF_8);
+    Message parsed;
+    try {
+      parsed = Hl7Messages.parse(er7);
+    } catch (HL7Exception e) {
+      return failed(
+          RejectionReason.MALFORMED_PAYLOAD,
+          "MSH",
+          "not a parseable HL7 v2 message: " + e.getMessage());
+    }
+    return decode(parsed);
+  }
+
+  /** Decodes an already parsed message (the MLLP listener and the CLI parse once). */
+  MappingResult decode(Message parsed) {
+    if (!(parsed instanceof ORU_R01 oru)) {
+      return failed(
+          RejectionReason.MALFORMED_PAYLOAD,
+          "MSH^1^9",
+          "not an ORU^R01 message: " + parsed.getName());
+    }
+    try {
+      return new MappingResult.Mapped("hl7v2-pcd01@1", readings(oru));
+    } catch (HL7Exception e) {
+      return failed(
+          RejectionReason.MALFORMED_PAYLOAD,
+          null,
+          "cannot read the ORU^R01 structure: " + e.getMessage());
+    }
+  }
+
+  private static List<DeviceReading> readings(ORU_R01 oru) throws HL7Exception {
+    MSH msh = oru.getMSH();
+    String sender =
+        first(
+            msh.getSendingApplication().getUniversalID().getValue(),
+            msh.getSendingApplication().getNamespaceID().getValue());
+    String messageTime = msh.getDateTimeOfMessage().getValue();
+    List<DeviceReading> out = new ArrayList<>();
+    int obxIndex = 0;
+    for (int p = 0; p < oru.getPATIENT_RESULTReps(); p++) {
+      ORU_R01_PATIENT_RESULT result = oru.getPATIENT_RESULT(p);
+      String subject =
+          result.getPATIENT().getPID().getPatientIdentifierList(0).getIDNumber().getValue();
+      String bed =
+          location(result.getPATIENT().getVISIT().getPV1().getAssignedPatientLocation().encode());
+      for (int o = 0; o < result.getORDER_OBSERVATIONReps(); o++) {
+        ORU_R01_ORDER_OBSERVATION order = result.getORDER_OBSERVATION(o);
+        OBR obr = order.getOBR();
+        String orderTime = first(obr.getObservationDateTime().getValue(), messageTime);
+        Map<String, String> mdsEquipment = new HashMap<>();
+        for (int x = 0; x < order.getOBSERVATIONReps(); x++) {
+          ORU_R01_OBSERVATION observation = order.getOBSERVATION(x);
+          OBX obx = observation.getOBX();
+          obxIndex++;
+          String seq = first(obx.getSetIDOBX().getValue(), Integer.toString(obxIndex));
+          String path = obx.getObservationSubID().getValue();
+          String mds = path == null ? "" : path.split("\\.")[0];
+          String equipment =
+              obx.getEquipmentInstanceIdentifierReps() > 0
+                  ? obx.getEquipmentInstanceIdentifier(0).getEntityIdentifier().getValue()
+                  : null;
+          if (equipment != null && path != null && !path.contains(".")) {
+            mdsEquipment.put(mds, equipment);
+          }
+          if (!"NM".equals(obx.getValueType().getValue())) {
+            continue;
+          }
+          CWE id = obx.getObservationIdentifier();
+          String code = id.getIdentifier().getValue();
+          String label =
+              code != null && code.chars().allMatch(Character::isDigit) && !code.isEmpty()
+                  ? code
+                  : first(id.getText().getValue(), code);
+          String value =
+              obx.getObservationValueReps() > 0
+                  ? obx.getObservationValue(0).getData().encode()
+                  : null;
+          CWE units = obx.getUnits();
+          String unit = first(units.getIdentifier().getValue(), units.getText().getValue());
+          String time = first(obx.getDateTimeOfTheObservation().getValue(), orderTime);
+          String device = first(equipment, first(mdsEquipment.get(mds), sender));
+          out.add(
+              new DeviceReading(
+                  device,
+                  label,
+                  value,
+                  unit,
+                  time,
+                  DTM,
+                  new DeviceReading.Fields(
+                      "OBX^" + seq + "^18",
+                      "OBX^" + seq + "^3",
+                      "OBX^" + seq + "^5",
+                      "OBX^" + seq + "^6",
+                      "OBX^" + seq + "^14"),
+                  bed,
+                  subject));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** PV1-3 point of care^room^bed as {@code ICU/301/1}; {@code null} when empty. */
+  private static String location(String pv13) {
+    if (pv13 == null || pv13.isBlank()) {
+      return null;
+    }
+    List<String> parts = new ArrayList<>();
+    for (String part : pv13.split("\\^")) {
+      if (!part.isBlank()) {
+        parts.add(part.strip());
+      }
+      if (parts.size() == 3) {
+        break;
+      }
+    }
+    return parts.isEmpty() ? null : String.join("/", parts);
+  }
+
+  private static String first(String a, String b) {
+    return a != null && !a.isBlank() ? a : b;
+  }
+
+  private static MappingResult failed(RejectionReason reason, String field, String detail) {
+    return new MappingResult.Failed(new Rejection(reason, field, detail));
+  }
+}

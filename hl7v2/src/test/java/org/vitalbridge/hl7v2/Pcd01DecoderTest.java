@@ -1,0 +1,134 @@
+package org.vitalbridge.hl7v2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.hl7v2.model.Message;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.vitalbridge.core.harmonize.Harmonizer;
+import org.vitalbridge.core.harmonize.HarmonizerSettings;
+import org.vitalbridge.core.mapping.MappingResult;
+import org.vitalbridge.core.model.DeviceReading;
+import org.vitalbridge.core.model.Measurement;
+import org.vitalbridge.core.model.RawMessage;
+import org.vitalbridge.core.model.RejectionReason;
+import org.vitalbridge.core.pipeline.MessageProcessor;
+import org.vitalbridge.core.pipeline.Outcome;
+import org.vitalbridge.core.terminology.TerminologyLoader;
+import org.vitalbridge.core.units.UcumUnits;
+import org.vitalbridge.core.units.UnitAliases;
+import org.vitalbridge.core.units.UnitResolver;
+
+class Pcd01DecoderTest {
+  private static final Pcd01Decoder DECODER = new Pcd01Decoder();
+  private static final MessageProcessor PROCESSOR =
+      new MessageProcessor(
+          List.of(DECODER),
+          new Harmonizer(
+              TerminologyLoader.shipped(),
+              new UnitResolver(UnitAliases.shipped(), UcumUnits.load()),
+              HarmonizerSettings.DEFAULTS));
+
+  private static String fixture(String name) throws Exception {
+    return Files.readString(Path.of("src/test/resources/pcd01/" + name), StandardCharsets.UTF_8);
+  }
+
+  private static RawMessage raw(String er7) {
+    return new RawMessage(
+        "raw-1",
+        er7.getBytes(StandardCharsets.UTF_8),
+        Hl7Messages.CONTENT_TYPE,
+        "mllp",
+        "test",
+        null,
+        Instant.parse("2026-11-24T09:16:00Z"));
+  }
+
+  @Test
+  void numericObxRowsBecomeReadingsWithTheContainmentDeviceAndPatient() throws Exception {
+    MappingResult r = DECODER.decode(raw(fixture("oru-mixed.hl7")));
+
+    List<DeviceReading> readings = ((MappingResult.Mapped) r).readings();
+    assertThat(readings).hasSize(4);
+    assertThat(readings)
+        .allSatisfy(
+            d -> {
+              assertThat(d.device()).isEqualTo("0123456789ABCDEF");
+              assertThat(d.subject()).isEqualTo("12345");
+              assertThat(d.location()).isEqualTo("ICU/301/1");
+            });
+    assertThat(readings.get(0).label()).isEqualTo("150456");
+    assertThat(readings.get(0).unit()).isEqualTo("262688");
+    assertThat(readings.get(2).unit()).isEqualTo("mm[Hg]");
+    assertThat(readings.get(3).fields().value()).isEqualTo("OBX^5^5");
+  }
+
+  @Test
+  void harmonizedWithTheBadRowRejectedAndTheOthersKept() throws Exception {
+    List<Outcome> outcomes = PROCESSOR.process(raw(fixture("oru-mixed.hl7")));
+
+    List<Measurement> ok =
+        outcomes.stream()
+            .filter(Outcome.Accepted.class::isInstance)
+            .map(o -> ((Outcome.Accepted) o).measurement())
+            .toList();
+    assertThat(ok).extracting(m -> m.metric().mdc()).containsExactly(150456, 147842, 150021);
+    assertThat(ok.get(0).observedAt()).isEqualTo(Instant.parse("2026-11-24T09:15:00Z"));
+    assertThat(ok.get(0).subject()).isEqualTo("12345");
+    Outcome.Rejected bad =
+        outcomes.stream()
+            .filter(Outcome.Rejected.class::isInstance)
+            .map(Outcome.Rejected.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(bad.rejection().reason()).isEqualTo(RejectionReason.NOT_NUMERIC);
+    assertThat(bad.rejection().field()).isEqualTo("OBX^5^5");
+  }
+
+  @Test
+  void aPartlyBadMessageIsAnsweredAeWithOneErrPerProblem() throws Exception {
+    Message m = Hl7Messages.parse(fixture("oru-mixed.hl7"));
+    Hl7Acknowledgment ack =
+        new Pcd01Acknowledger().processed(m, PROCESSOR.process(raw(fixture("oru-mixed.hl7"))));
+
+    assertThat(ack.code()).isEqualTo("AE");
+    assertThat(ack.controlId()).isEqualTo("MSG0001");
+    assertThat(ack.errors())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.location()).isEqualTo("OBX^5^5");
+              assertThat(e.code()).isEqualTo("102");
+            });
+    assertThat(ack.er7())
+        .contains("MSA|AE|MSG0001")
+        .contains("ERR||OBX^5^5|102^Data type error^HL70357|E");
+  }
+
+  @Test
+  void unsupportedTypesAndVersionsAreRefusedWithAr() throws Exception {
+    Pcd01Acknowledger acks = new Pcd01Acknowledger();
+    Message adt = Hl7Messages.parse(fixture("adt-a01.hl7"));
+    Message old = Hl7Messages.parse(fixture("oru-v23.hl7"));
+
+    Hl7Acknowledgment.Error adtWhy = acks.refusal(adt).orElseThrow();
+    Hl7Acknowledgment.Error oldWhy = acks.refusal(old).orElseThrow();
+    assertThat(adtWhy.code()).isEqualTo("200");
+    assertThat(oldWhy.code()).isEqualTo("203");
+    assertThat(acks.refused(adt, adtWhy).er7()).contains("MSA|AR|ADT0001");
+    assertThat(acks.refusal(Hl7Messages.parse(fixture("oru-mixed.hl7")))).isEmpty();
+  }
+
+  @Test
+  void garbageIsAMalformedPayloadNotAnException() {
+    MappingResult r = DECODER.decode(raw("this is not HL7"));
+
+    assertThat(r).isInstanceOf(MappingResult.Failed.class);
+    assertThat(((MappingResult.Failed) r).rejection().reason())
+        .isEqualTo(RejectionReason.MALFORMED_PAYLOAD);
+  }
+}
