@@ -13,8 +13,8 @@ import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
  * (PCD-01 is defined on 2.6; 2.5 and 2.5.1 senders are common) without HAPI's validation, because
  * content problems must become AE acknowledgments naming the field, not a parse failure.
  */
-final class Hl7Messages {
-  static final String CONTENT_TYPE = "x-application/hl7-v2+er7";
+public final class Hl7Messages {
+  public static final String CONTENT_TYPE = "x-application/hl7-v2+er7";
 
   private static final HapiContext CONTEXT = context();
 
@@ -31,11 +31,21 @@ final class Hl7Messages {
     return CONTEXT.getPipeParser();
   }
 
-  static Message parse(String er7) throws HL7Exception {
+  public static Message parse(String er7) throws HL7Exception {
     return parser().parse(normalizeSegmentSeparators(er7));
   }
 
   /** Segments end with CR; files and some senders use LF or CRLF. */
+  /** Sender (MSH-3, universal id else namespace) and MSH-10: the key of a resend. */
+  public static String resendKey(Message m) throws HL7Exception {
+    ca.uhn.hl7v2.model.v26.segment.MSH msh = (ca.uhn.hl7v2.model.v26.segment.MSH) m.get("MSH");
+    String sender =
+        msh.getSendingApplication().getUniversalID().getValue() != null
+            ? msh.getSendingApplication().getUniversalID().getValue()
+            : msh.getSendingApplication().getNamespaceID().getValue();
+    return sender + "|" + msh.getMessageControlID().getValue();
+  }
+
   static String normalizeSegmentSeparators(String er7) {
     return er7.replace("\r\n", "\r").replace('\n', '\r').strip();
   }

@@ -46,18 +46,18 @@ final class NormalizeCommand implements Callable<Integer> {
       if (r.outcome() instanceof Outcome.Accepted a) {
         out.println(
             r.duplicate()
-                ? duplicate(a.measurement(), r.source())
-                : measurement(a.measurement(), r.source()));
+                ? duplicateLine(a.measurement(), r.source())
+                : measurementLine(a.measurement(), r.source()));
       } else {
         Outcome.Rejected rejected = (Outcome.Rejected) r.outcome();
-        out.println(rejected(rejected.stage(), rejected.rejection(), r.source()));
+        out.println(rejectedLine(rejected.stage(), rejected.rejection(), r.source()));
       }
     }
     out.flush();
     return 0;
   }
 
-  private static String measurement(Measurement m, String source) {
+  static String measurementLine(Measurement m, String source) {
     ObjectNode o = OUT.createObjectNode();
     o.put("kind", "measurement");
     o.put("id", m.id().toString());
@@ -99,7 +99,7 @@ final class NormalizeCommand implements Callable<Integer> {
     }
   }
 
-  private static String duplicate(Measurement m, String source) {
+  static String duplicateLine(Measurement m, String source) {
     ObjectNode o = OUT.createObjectNode();
     o.put("kind", "duplicate");
     o.put("id", m.id().toString());
@@ -107,7 +107,7 @@ final class NormalizeCommand implements Callable<Integer> {
     return line(o);
   }
 
-  private static String rejected(String stage, Rejection r, String source) {
+  static String rejectedLine(String stage, Rejection r, String source) {
     ObjectNode o = OUT.createObjectNode();
     o.put("kind", "rejected");
     o.put("reason", r.reason().code());

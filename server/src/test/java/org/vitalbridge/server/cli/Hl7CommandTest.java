@@ -1,0 +1,55 @@
+package org.vitalbridge.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class Hl7CommandTest {
+  private static final Path FIXTURES =
+      Path.of("..", "hl7v2", "src", "test", "resources", "pcd01").toAbsolutePath().normalize();
+
+  @Test
+  void printsOutcomesAndOneAckPerMessageAndReAcknowledgesAResend() throws Exception {
+    StringWriter out = new StringWriter();
+    int exit =
+        Main.execute(
+            new PrintWriter(out, true),
+            new PrintWriter(new StringWriter(), true),
+            "hl7",
+            FIXTURES.resolve("oru-mixed.hl7").toString(),
+            FIXTURES.resolve("oru-mixed.hl7").toString(),
+            FIXTURES.resolve("adt-a01.hl7").toString());
+
+    assertThat(exit).isZero();
+    List<JsonNode> lines = new ArrayList<>();
+    for (String l : out.toString().split("\n")) {
+      lines.add(new ObjectMapper().readTree(l));
+    }
+    assertThat(lines.stream().filter(l -> l.get("kind").asText().equals("measurement"))).hasSize(3);
+    List<JsonNode> acks = lines.stream().filter(l -> l.get("kind").asText().equals("ack")).toList();
+    assertThat(acks).extracting(a -> a.get("code").asText()).containsExactly("AE", "AE", "AR");
+    assertThat(acks.get(0).at("/errors/0/location").asText()).isEqualTo("OBX^5^5");
+    assertThat(acks.get(0).at("/errors/0/code").asText()).isEqualTo("102");
+    assertThat(acks.get(0).get("hl7").asText()).contains("MSA|AE|MSG0001");
+    assertThat(acks.get(2).at("/errors/0/code").asText()).isEqualTo("200");
+  }
+
+  @Test
+  void missingFilesAreUsageErrors() {
+    int exit =
+        Main.execute(
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(new StringWriter(), true),
+            "hl7",
+            "/no/such/message.hl7");
+
+    assertThat(exit).isEqualTo(2);
+  }
+}
