@@ -118,7 +118,9 @@ public final class Engine implements AutoCloseable {
         Files.isDirectory(config.templates())
             ? TemplateLoader.loadDirectory(config.templates())
             : TemplateLoader.loadFiles(List.of());
-    return new MessageProcessor(List.of(new JsonTemplateDecoder(templates)), harmonizer);
+    return new MessageProcessor(
+        List.of(new JsonTemplateDecoder(templates), new org.vitalbridge.hl7v2.Pcd01Decoder()),
+        harmonizer);
   }
 
   static StoreConfig storeConfig(VitalBridgeConfig config) {
