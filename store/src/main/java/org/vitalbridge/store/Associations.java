@@ -33,37 +33,44 @@ public final class Associations {
     }
     long from = Times.micros(validFrom);
     try (Connection c = db.connection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement close =
-              c.prepareStatement(
-                  "UPDATE association SET valid_to = ? WHERE valid_to IS NULL AND valid_from <= ? AND"
-                      + (device != null ? " device = ?" : " device IS NULL AND location = ?"));
-          PreparedStatement insert =
-              c.prepareStatement(
-                  "INSERT INTO association (device, location, subject, encounter, valid_from, source)"
-                      + " VALUES (?, ?, ?, ?, ?, ?)")) {
-        close.setLong(1, from);
-        close.setLong(2, from);
-        close.setString(3, device != null ? device : location);
-        close.executeUpdate();
-        insert.setObject(1, device, Types.VARCHAR);
-        insert.setObject(2, location, Types.VARCHAR);
-        insert.setString(3, subject);
-        insert.setObject(4, encounter, Types.VARCHAR);
-        insert.setLong(5, from);
-        insert.setString(6, source);
-        insert.executeUpdate();
-        endBeforeLaterAssociation(c, device, location, from);
-        c.commit();
-      } catch (SQLException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
+      Transactions.inTransaction(
+          c, () -> insertClosingOthers(c, device, location, subject, encounter, from, source));
     } catch (SQLException e) {
       throw new StoreException("association write failed: " + e.getMessage(), e);
     }
+  }
+
+  private static Void insertClosingOthers(
+      Connection c,
+      String device,
+      String location,
+      String subject,
+      String encounter,
+      long from,
+      String source)
+      throws SQLException {
+    try (PreparedStatement close =
+            c.prepareStatement(
+                "UPDATE association SET valid_to = ? WHERE valid_to IS NULL AND valid_from <= ? AND"
+                    + (device != null ? " device = ?" : " device IS NULL AND location = ?"));
+        PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO association (device, location, subject, encounter, valid_from, source)"
+                    + " VALUES (?, ?, ?, ?, ?, ?)")) {
+      close.setLong(1, from);
+      close.setLong(2, from);
+      close.setString(3, device != null ? device : location);
+      close.executeUpdate();
+      insert.setObject(1, device, Types.VARCHAR);
+      insert.setObject(2, location, Types.VARCHAR);
+      insert.setString(3, subject);
+      insert.setObject(4, encounter, Types.VARCHAR);
+      insert.setLong(5, from);
+      insert.setString(6, source);
+      insert.executeUpdate();
+      endBeforeLaterAssociation(c, device, location, from);
+    }
+    return null;
   }
 
   /**

@@ -78,7 +78,7 @@ public final class Outbox {
     update(
         "UPDATE outbox SET state = 'delivered', delivered_at = ?, last_error = NULL WHERE seq = ?",
         entries,
-        e -> Times.micros(clock.instant()));
+        Times.micros(clock.instant()));
   }
 
   /**
@@ -98,21 +98,12 @@ public final class Outbox {
   }
 
   private void retryAt(List<OutboxEntry> entries, String error, java.time.Instant at) {
-    try (Connection c = db.connection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "UPDATE outbox SET state = 'failed', attempts = attempts + 1, next_attempt_at = ?,"
-                    + " last_error = ? WHERE seq = ?")) {
-      for (OutboxEntry e : entries) {
-        ps.setLong(1, Times.micros(at));
-        ps.setString(2, error);
-        ps.setLong(3, e.seq());
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    } catch (SQLException ex) {
-      throw new StoreException("outbox update failed: " + ex.getMessage(), ex);
-    }
+    update(
+        "UPDATE outbox SET state = 'failed', attempts = attempts + 1, next_attempt_at = ?,"
+            + " last_error = ? WHERE seq = ?",
+        entries,
+        Times.micros(at),
+        error);
   }
 
   /**
@@ -120,19 +111,10 @@ public final class Outbox {
    * leave the queue so the rest can flow, stay visible with the reason, and can be replayed.
    */
   public void deadLetter(List<OutboxEntry> entries, String reason) {
-    try (Connection c = db.connection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE seq = ?")) {
-      for (OutboxEntry e : entries) {
-        ps.setString(1, reason);
-        ps.setLong(2, e.seq());
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    } catch (SQLException ex) {
-      throw new StoreException("outbox update failed: " + ex.getMessage(), ex);
-    }
+    update(
+        "UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE seq = ?",
+        entries,
+        reason);
   }
 
   /** Dead-lettered entries of a destination with their reasons, oldest first. */
@@ -191,13 +173,15 @@ public final class Outbox {
     }
   }
 
-  private void update(
-      String sql, List<OutboxEntry> entries, java.util.function.ToLongFunction<OutboxEntry> first) {
+  /** Runs {@code sql} for each entry: {@code values} bound first, the entry's seq last. */
+  private void update(String sql, List<OutboxEntry> entries, Object... values) {
     try (Connection c = db.connection();
         PreparedStatement ps = c.prepareStatement(sql)) {
       for (OutboxEntry e : entries) {
-        ps.setLong(1, first.applyAsLong(e));
-        ps.setLong(2, e.seq());
+        for (int i = 0; i < values.length; i++) {
+          ps.setObject(i + 1, values[i]);
+        }
+        ps.setLong(values.length + 1, e.seq());
         ps.addBatch();
       }
       ps.executeBatch();

@@ -52,6 +52,26 @@ final class OutcomeWriter {
   /** One processed raw message: where it is in the journal, whether it was processed before. */
   record Processed(long rawSeq, String rawId, boolean seenBefore, List<Outcome> outcomes) {}
 
+  /**
+   * Runs decode + harmonize over journaled messages (outside any transaction: it is pure work). A
+   * message is "seen before" when it is no longer pending, or always when reprocessing.
+   */
+  static List<Processed> process(
+      List<StoredRaw> batch,
+      org.vitalbridge.core.pipeline.MessageProcessor processor,
+      boolean reprocessing) {
+    List<Processed> out = new ArrayList<>(batch.size());
+    for (StoredRaw raw : batch) {
+      out.add(
+          new Processed(
+              raw.seq(),
+              raw.message().id(),
+              reprocessing || !"pending".equals(raw.state()),
+              processor.process(raw.message())));
+    }
+    return out;
+  }
+
   private record Association(String device, String subject, long from, Long to) {
     boolean covers(long at) {
       return from <= at && (to == null || to > at);

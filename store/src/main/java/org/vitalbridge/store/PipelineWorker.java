@@ -115,26 +115,14 @@ public final class PipelineWorker implements AutoCloseable {
         if (batch.isEmpty()) {
           return 0;
         }
-        List<OutcomeWriter.Processed> processed = new java.util.ArrayList<>(batch.size());
-        for (StoredRaw raw : batch) {
-          processed.add(
-              new OutcomeWriter.Processed(
-                  raw.seq(),
-                  raw.message().id(),
-                  !"pending".equals(raw.state()),
-                  processor.process(raw.message())));
-        }
-        c.setAutoCommit(false);
-        try {
-          writer.write(c, processed, clock.instant());
-          saveCursor(c, batch.get(batch.size() - 1).seq());
-          c.commit();
-        } catch (SQLException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        } finally {
-          c.setAutoCommit(true);
-        }
+        List<OutcomeWriter.Processed> processed = OutcomeWriter.process(batch, processor, false);
+        Transactions.inTransaction(
+            c,
+            () -> {
+              writer.write(c, processed, clock.instant());
+              saveCursor(c, batch.get(batch.size() - 1).seq());
+              return null;
+            });
         return batch.size();
       }
     }

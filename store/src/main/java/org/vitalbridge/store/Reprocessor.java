@@ -82,28 +82,16 @@ public final class Reprocessor {
         if (batch.isEmpty()) {
           return new ReprocessReport(messages, ok, still);
         }
-        List<OutcomeWriter.Processed> processed = new java.util.ArrayList<>(batch.size());
-        for (StoredRaw raw : batch) {
-          processed.add(
-              new OutcomeWriter.Processed(
-                  raw.seq(), raw.message().id(), true, processor.process(raw.message())));
-        }
-        c.setAutoCommit(false);
-        try {
-          for (String state : writer.write(c, processed, clock.instant())) {
-            messages++;
-            if (state.equals("processed")) {
-              ok++;
-            } else {
-              still++;
-            }
+        List<OutcomeWriter.Processed> processed = OutcomeWriter.process(batch, processor, true);
+        List<String> states =
+            Transactions.inTransaction(c, () -> writer.write(c, processed, clock.instant()));
+        for (String state : states) {
+          messages++;
+          if (state.equals("processed")) {
+            ok++;
+          } else {
+            still++;
           }
-          c.commit();
-        } catch (SQLException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        } finally {
-          c.setAutoCommit(true);
         }
         after = batch.get(batch.size() - 1).seq();
       }

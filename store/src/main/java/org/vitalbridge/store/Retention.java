@@ -115,48 +115,36 @@ public final class Retention {
    */
   private static long deleteDependentsThenRows(Connection c, String dependents, String rows)
       throws SQLException {
-    c.setAutoCommit(false);
-    try (PreparedStatement d = c.prepareStatement(dependents);
-        PreparedStatement r = c.prepareStatement(rows)) {
-      d.executeUpdate();
-      long n = r.executeUpdate();
-      c.commit();
-      return n;
-    } catch (SQLException e) {
-      c.rollback();
-      throw e;
-    } finally {
-      c.setAutoCommit(true);
-    }
+    return Transactions.inTransaction(
+        c,
+        () -> {
+          try (PreparedStatement d = c.prepareStatement(dependents);
+              PreparedStatement r = c.prepareStatement(rows)) {
+            d.executeUpdate();
+            return (long) r.executeUpdate();
+          }
+        });
   }
 
-  private boolean overCap(StoreUsage u) {
-    return (policy.maxRawBytes() > 0 && u.rawBytes() > policy.maxRawBytes())
-        || (policy.maxRawCount() > 0 && u.rawCount() > policy.maxRawCount());
+  private boolean overCap(long rawCount, long rawBytes) {
+    return (policy.maxRawBytes() > 0 && rawBytes > policy.maxRawBytes())
+        || (policy.maxRawCount() > 0 && rawCount > policy.maxRawCount());
   }
 
   private StoreUsage usage(Connection c) throws SQLException {
     long rawCount = scalar(c, "SELECT COUNT(*) FROM raw_message");
     long rawBytes = scalar(c, "SELECT COALESCE(SUM(size), 0) FROM raw_message");
-    StoreUsage partial =
-        new StoreUsage(
-            rawCount,
-            rawBytes,
-            scalar(c, "SELECT COUNT(*) FROM measurement"),
-            scalar(c, "SELECT COUNT(*) FROM quarantine WHERE resolved_at IS NULL"),
-            scalar(c, "SELECT COUNT(*) FROM outbox WHERE state <> 'delivered'"),
-            db.fileBytes(),
-            false);
-    return overCap(partial)
-        ? new StoreUsage(
-            rawCount,
-            rawBytes,
-            partial.measurementCount(),
-            partial.openQuarantine(),
-            partial.pendingOutbox(),
-            partial.fileBytes(),
-            true)
-        : partial;
+    long measurements = scalar(c, "SELECT COUNT(*) FROM measurement");
+    long quarantined = scalar(c, "SELECT COUNT(*) FROM quarantine WHERE resolved_at IS NULL");
+    long pending = scalar(c, "SELECT COUNT(*) FROM outbox WHERE state <> 'delivered'");
+    return new StoreUsage(
+        rawCount,
+        rawBytes,
+        measurements,
+        quarantined,
+        pending,
+        db.fileBytes(),
+        overCap(rawCount, rawBytes));
   }
 
   private static long scalar(Connection c, String sql) throws SQLException {
