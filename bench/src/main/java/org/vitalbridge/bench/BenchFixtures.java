@@ -8,20 +8,16 @@ import org.vitalbridge.core.mapping.TemplateLoader;
 import org.vitalbridge.core.pipeline.JsonTemplateDecoder;
 import org.vitalbridge.core.pipeline.MessageProcessor;
 import org.vitalbridge.core.terminology.TerminologyLoader;
-import org.vitalbridge.core.units.UcumUnits;
-import org.vitalbridge.core.units.UnitAliases;
 import org.vitalbridge.core.units.UnitResolver;
 
 /** The production processor (JSON templates + harmonizer) for load runs. */
-final class BenchFixtures {
+public final class BenchFixtures {
   private BenchFixtures() {}
 
-  static MessageProcessor processor(Path templates) {
+  public static MessageProcessor processor(Path templates) {
     return new MessageProcessor(
         List.of(new JsonTemplateDecoder(TemplateLoader.loadDirectory(templates))),
         new Harmonizer(
-            TerminologyLoader.shipped(),
-            new UnitResolver(UnitAliases.shipped(), UcumUnits.load()),
-            HarmonizerSettings.DEFAULTS));
+            TerminologyLoader.shipped(), UnitResolver.shipped(), HarmonizerSettings.DEFAULTS));
   }
 }

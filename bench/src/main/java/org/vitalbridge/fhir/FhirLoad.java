@@ -7,16 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.vitalbridge.core.harmonize.Harmonizer;
-import org.vitalbridge.core.harmonize.HarmonizerSettings;
-import org.vitalbridge.core.mapping.TemplateLoader;
+import org.vitalbridge.bench.BenchFixtures;
 import org.vitalbridge.core.model.RawMessage;
-import org.vitalbridge.core.pipeline.JsonTemplateDecoder;
 import org.vitalbridge.core.pipeline.MessageProcessor;
 import org.vitalbridge.core.terminology.TerminologyLoader;
-import org.vitalbridge.core.units.UcumUnits;
-import org.vitalbridge.core.units.UnitAliases;
-import org.vitalbridge.core.units.UnitResolver;
 import org.vitalbridge.store.RetentionPolicy;
 import org.vitalbridge.store.Store;
 import org.vitalbridge.store.StoreConfig;
@@ -40,15 +34,8 @@ public final class FhirLoad {
     Path dir = Files.createTempDirectory("vitalbridge-fhir-load");
     var terms = TerminologyLoader.shipped();
     MessageProcessor processor =
-        new MessageProcessor(
-            List.of(
-                new JsonTemplateDecoder(
-                    TemplateLoader.loadDirectory(
-                        Path.of(System.getProperty("vitalbridge.templates", "config/templates"))))),
-            new Harmonizer(
-                terms,
-                new UnitResolver(UnitAliases.shipped(), UcumUnits.load()),
-                HarmonizerSettings.DEFAULTS));
+        BenchFixtures.processor(
+            Path.of(System.getProperty("vitalbridge.templates", "config/templates")));
     try (Store store =
             Store.open(
                 StoreConfig.sqlite(dir.resolve("vb.db")).withDestinations(List.of("fhir")),

@@ -39,11 +39,15 @@ public final class Hl7Messages {
   /** Sender (MSH-3, universal id else namespace) and MSH-10: the key of a resend. */
   public static String resendKey(Message m) throws HL7Exception {
     ca.uhn.hl7v2.model.v26.segment.MSH msh = (ca.uhn.hl7v2.model.v26.segment.MSH) m.get("MSH");
-    String sender =
-        msh.getSendingApplication().getUniversalID().getValue() != null
-            ? msh.getSendingApplication().getUniversalID().getValue()
-            : msh.getSendingApplication().getNamespaceID().getValue();
-    return sender + "|" + msh.getMessageControlID().getValue();
+    return sender(msh) + "|" + msh.getMessageControlID().getValue();
+  }
+
+  /** MSH-3: its universal id (often the gateway's EUI-64), else its namespace id. */
+  static String sender(ca.uhn.hl7v2.model.v26.segment.MSH msh) {
+    String universal = msh.getSendingApplication().getUniversalID().getValue();
+    return universal != null && !universal.isBlank()
+        ? universal
+        : msh.getSendingApplication().getNamespaceID().getValue();
   }
 
   static String normalizeSegmentSeparators(String er7) {

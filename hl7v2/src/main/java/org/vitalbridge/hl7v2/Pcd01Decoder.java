@@ -76,10 +76,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
 
   private static List<DeviceReading> readings(ORU_R01 oru) throws HL7Exception {
     MSH msh = oru.getMSH();
-    String sender =
-        first(
-            msh.getSendingApplication().getUniversalID().getValue(),
-            msh.getSendingApplication().getNamespaceID().getValue());
+    String sender = Hl7Messages.sender(msh);
     String messageTime = msh.getDateTimeOfMessage().getValue();
     List<DeviceReading> out = new ArrayList<>();
     int obxIndex = 0;

@@ -17,6 +17,7 @@ import org.vitalbridge.core.mapping.TemplateLoader;
 import org.vitalbridge.core.mapping.TemplateSet;
 import org.vitalbridge.core.pipeline.JsonTemplateDecoder;
 import org.vitalbridge.core.pipeline.MessageProcessor;
+import org.vitalbridge.core.terminology.Terminology;
 import org.vitalbridge.core.terminology.TerminologyLoader;
 import org.vitalbridge.core.units.UcumUnits;
 import org.vitalbridge.core.units.UnitAliases;
@@ -46,11 +47,9 @@ public final class Engine implements AutoCloseable {
   }
 
   public static Engine start(VitalBridgeConfig config, Clock clock) {
-    MessageProcessor processor = processor(config);
-    int templates =
-        Files.isDirectory(config.templates())
-            ? TemplateLoader.loadDirectory(config.templates()).size()
-            : 0;
+    Terminology terminology = TerminologyLoader.load(config.harmonizer().terminology());
+    TemplateSet templates = templates(config);
+    MessageProcessor processor = processor(config, terminology, templates);
     VitalBridgeConfig.Retention r = config.retention();
     Store store =
         Store.open(
@@ -90,34 +89,33 @@ public final class Engine implements AutoCloseable {
         TimeUnit.MILLISECONDS);
     FhirDestination fhir = null;
     if (config.fhir().enabled()) {
-      fhir = FhirWiring.destination(config.fhir(), store, processorTerminology(config), clock);
+      fhir = FhirWiring.destination(config.fhir(), store, terminology, clock);
       fhir.start();
     }
-    return new Engine(store, scheduler, templates, fhir);
+    return new Engine(store, scheduler, templates.size(), fhir);
   }
 
-  private static org.vitalbridge.core.terminology.Terminology processorTerminology(
-      VitalBridgeConfig config) {
-    return TerminologyLoader.load(config.harmonizer().terminology());
+  /** The configured templates; a missing directory means none (JSON payloads are then rejected). */
+  private static TemplateSet templates(VitalBridgeConfig config) {
+    return Files.isDirectory(config.templates())
+        ? TemplateLoader.loadDirectory(config.templates())
+        : TemplateLoader.loadFiles(List.of());
   }
 
   /** Decoders and harmonizer from configuration; template and terminology errors stop startup. */
-  static MessageProcessor processor(VitalBridgeConfig config) {
+  static MessageProcessor processor(
+      VitalBridgeConfig config, Terminology terminology, TemplateSet templates) {
     VitalBridgeConfig.Harmonizer h = config.harmonizer();
     Map<String, ZoneId> zones = new HashMap<>();
     h.deviceZones().forEach((device, zone) -> zones.put(device, ZoneId.of(zone)));
     Harmonizer harmonizer =
         new Harmonizer(
-            TerminologyLoader.load(h.terminology()),
+            terminology,
             new UnitResolver(UnitAliases.withAdditions(h.unitAliases()), UcumUnits.load()),
             new HarmonizerSettings(
                 h.futureTolerance(),
                 h.defaultZone() == null ? null : ZoneId.of(h.defaultZone()),
                 zones));
-    TemplateSet templates =
-        Files.isDirectory(config.templates())
-            ? TemplateLoader.loadDirectory(config.templates())
-            : TemplateLoader.loadFiles(List.of());
     return new MessageProcessor(
         List.of(new JsonTemplateDecoder(templates), new org.vitalbridge.hl7v2.Pcd01Decoder()),
         harmonizer);

@@ -17,6 +17,11 @@ public final class UnitResolver {
     this.ucum = ucum;
   }
 
+  /** The shipped alias table over the UCUM essence of the UCUM library. */
+  public static UnitResolver shipped() {
+    return new UnitResolver(UnitAliases.shipped(), UcumUnits.load());
+  }
+
   /** The UCUM code for {@code unit}. */
   public String toUcum(String unit) throws UnitException {
     String hit = cache.get(unit);

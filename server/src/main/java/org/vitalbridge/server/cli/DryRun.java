@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -25,8 +26,6 @@ import org.vitalbridge.core.pipeline.MessageProcessor;
 import org.vitalbridge.core.pipeline.Outcome;
 import org.vitalbridge.core.terminology.Terminology;
 import org.vitalbridge.core.terminology.TerminologyLoader;
-import org.vitalbridge.core.units.UcumUnits;
-import org.vitalbridge.core.units.UnitAliases;
 import org.vitalbridge.core.units.UnitResolver;
 
 /**
@@ -72,17 +71,21 @@ final class DryRun {
       JsonTemplateDecoder decoder =
           new JsonTemplateDecoder(TemplateLoader.loadDirectory(o.templates));
       Terminology terminology = TerminologyLoader.load(o.terminology);
-      Harmonizer harmonizer =
-          new Harmonizer(
-              terminology,
-              new UnitResolver(UnitAliases.shipped(), UcumUnits.load()),
-              new HarmonizerSettings(o.futureTolerance, defaultZone, Map.of()));
+      Harmonizer harmonizer = harmonizer(terminology, defaultZone, o.futureTolerance);
       return new DryRun(
           new MessageProcessor(List.of(decoder), harmonizer), decoder, terminology, clock);
     } catch (ConfigurationException e) {
       err.println(e.getMessage());
       return null;
     }
+  }
+
+  /** The harmonizer every dry run uses: shipped units, no per-device zones. */
+  static Harmonizer harmonizer(Terminology terminology, ZoneId defaultZone, Duration tolerance) {
+    return new Harmonizer(
+        terminology,
+        UnitResolver.shipped(),
+        new HarmonizerSettings(tolerance, defaultZone, Map.of()));
   }
 
   Terminology terminology() {

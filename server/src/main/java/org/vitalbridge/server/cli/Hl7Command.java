@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
@@ -20,17 +21,12 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.vitalbridge.core.ConfigurationException;
 import org.vitalbridge.core.harmonize.DedupFilter;
-import org.vitalbridge.core.harmonize.Harmonizer;
-import org.vitalbridge.core.harmonize.HarmonizerSettings;
 import org.vitalbridge.core.model.RawMessage;
 import org.vitalbridge.core.model.Rejection;
 import org.vitalbridge.core.model.RejectionReason;
 import org.vitalbridge.core.pipeline.MessageProcessor;
 import org.vitalbridge.core.pipeline.Outcome;
 import org.vitalbridge.core.terminology.TerminologyLoader;
-import org.vitalbridge.core.units.UcumUnits;
-import org.vitalbridge.core.units.UnitAliases;
-import org.vitalbridge.core.units.UnitResolver;
 import org.vitalbridge.hl7v2.Hl7Acknowledgment;
 import org.vitalbridge.hl7v2.Hl7Messages;
 import org.vitalbridge.hl7v2.Pcd01Acknowledger;
@@ -81,10 +77,7 @@ final class Hl7Command implements Callable<Integer> {
       processor =
           new MessageProcessor(
               List.of(new Pcd01Decoder()),
-              new Harmonizer(
-                  TerminologyLoader.load(terminology),
-                  new UnitResolver(UnitAliases.shipped(), UcumUnits.load()),
-                  new HarmonizerSettings(java.time.Duration.ofMinutes(5), z, Map.of())));
+              DryRun.harmonizer(TerminologyLoader.load(terminology), z, Duration.ofMinutes(5)));
     } catch (DateTimeException e) {
       err.println("unknown zone '" + zone + "'");
       return 2;

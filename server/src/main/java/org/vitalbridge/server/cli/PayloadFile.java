@@ -2,7 +2,6 @@ package org.vitalbridge.server.cli;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -81,9 +80,6 @@ final class PayloadFile {
           start = parser.currentTokenLocation().getLineNr();
           JsonNode node = parser.readValueAsTree();
           out.add(new Payload(start, node, null));
-          if (parser.currentToken() == JsonToken.NOT_AVAILABLE) {
-            break;
-          }
         }
       } catch (JsonProcessingException e) {
         out.add(new Payload(start, null, describe(e)));
