@@ -24,6 +24,9 @@ public final class Hl7Messages {
     HapiContext ctx = new DefaultHapiContext();
     ctx.setValidationContext(ValidationContextFactory.noValidation());
     ctx.setModelClassFactory(new CanonicalModelClassFactory("2.6"));
+    // ACK control ids from memory: HAPI's default writes an "id_file" into the working directory.
+    ctx.getParserConfiguration()
+        .setIdGenerator(new ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator());
     return ctx;
   }
 
