@@ -150,6 +150,7 @@ final class ObservationMapper {
     return switch (m.status()) {
       case FINAL -> Observation.ObservationStatus.FINAL;
       case PRELIMINARY -> Observation.ObservationStatus.PRELIMINARY;
+      case AMENDED -> Observation.ObservationStatus.AMENDED;
       case ENTERED_IN_ERROR -> Observation.ObservationStatus.ENTEREDINERROR;
     };
   }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.vitalbridge.core.mapping.MappingResult;
+import org.vitalbridge.core.model.Containment;
 import org.vitalbridge.core.model.DeviceReading;
 import org.vitalbridge.core.model.RawMessage;
 import org.vitalbridge.core.model.Rejection;
@@ -91,6 +92,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
         OBR obr = order.getOBR();
         String orderTime = first(obr.getObservationDateTime().getValue(), messageTime);
         Map<String, String> mdsEquipment = new HashMap<>();
+        Map<String, String> containerCodes = new HashMap<>();
         for (int x = 0; x < order.getOBSERVATIONReps(); x++) {
           ORU_R01_OBSERVATION observation = order.getOBSERVATION(x);
           OBX obx = observation.getOBX();
@@ -105,10 +107,13 @@ public final class Pcd01Decoder implements PayloadDecoder {
           if (equipment != null && path != null && !path.contains(".")) {
             mdsEquipment.put(mds, equipment);
           }
+          CWE id = obx.getObservationIdentifier();
           if (!"NM".equals(obx.getValueType().getValue())) {
+            if (Containment.isPath(path) && obx.getObservationValueReps() == 0) {
+              containerCodes.put(containerKey(path), mdcCode(id));
+            }
             continue;
           }
-          CWE id = obx.getObservationIdentifier();
           String code = id.getIdentifier().getValue();
           String label =
               code != null && code.chars().allMatch(Character::isDigit) && !code.isEmpty()
@@ -137,11 +142,47 @@ public final class Pcd01Decoder implements PayloadDecoder {
                       "OBX^" + seq + "^6",
                       "OBX^" + seq + "^14"),
                   bed,
-                  subject));
+                  subject,
+                  containment(path, containerCodes)));
         }
       }
     }
     return out;
+  }
+
+  /**
+   * The metric's place in the device. A PCD-01 sender lists the VMD ({@code 1.2}) and channel
+   * ({@code 1.2.1}) rows before their metrics; rows written as {@code 1.2.0.0} are the same node.
+   */
+  private static Containment containment(String path, Map<String, String> containerCodes) {
+    if (!Containment.isPath(path)) {
+      return null;
+    }
+    String[] levels = path.split("\\.");
+    String vmd = levels.length > 1 ? containerCodes.get(levels[0] + "." + levels[1]) : null;
+    String channel =
+        levels.length > 2
+            ? containerCodes.get(levels[0] + "." + levels[1] + "." + levels[2])
+            : null;
+    return new Containment(path, vmd, channel);
+  }
+
+  /** {@code 1.2.0.0} and {@code 1.2} name the same container. */
+  private static String containerKey(String path) {
+    String key = path;
+    while (key.endsWith(".0")) {
+      key = key.substring(0, key.length() - 2);
+    }
+    return key;
+  }
+
+  private static String mdcCode(CWE id) {
+    String code = id.getIdentifier().getValue();
+    String refid = id.getText().getValue();
+    if (code == null || code.isBlank()) {
+      return refid;
+    }
+    return refid == null || refid.isBlank() ? code : code + "^" + refid;
   }
 
   /** PV1-3 point of care^room^bed as {@code ICU/301/1}; {@code null} when empty. */

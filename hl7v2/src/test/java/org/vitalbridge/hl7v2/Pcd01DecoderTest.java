@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.vitalbridge.core.harmonize.Harmonizer;
 import org.vitalbridge.core.harmonize.HarmonizerSettings;
 import org.vitalbridge.core.mapping.MappingResult;
+import org.vitalbridge.core.model.Containment;
 import org.vitalbridge.core.model.DeviceReading;
 import org.vitalbridge.core.model.Measurement;
 import org.vitalbridge.core.model.RawMessage;
@@ -65,6 +66,19 @@ class Pcd01DecoderTest {
     assertThat(readings.get(0).unit()).isEqualTo("262688");
     assertThat(readings.get(2).unit()).isEqualTo("mm[Hg]");
     assertThat(readings.get(3).fields().value()).isEqualTo("OBX^5^5");
+  }
+
+  @Test
+  void theObx4ContainmentTreeIsKeptOnEachMeasurement() throws Exception {
+    List<Outcome> outcomes = PROCESSOR.process(raw(fixture("oru-containment.hl7")));
+
+    List<Containment> tree =
+        outcomes.stream().map(o -> ((Outcome.Accepted) o).measurement().containment()).toList();
+    assertThat(tree)
+        .containsExactly(
+            new Containment(
+                "1.1.1.1", "69642^MDC_DEV_ANALY_SAT_O2_VMD", "70675^MDC_DEV_ANALY_SAT_O2_CHAN"),
+            new Containment("1.2.1.1", "69798^MDC_DEV_ANALY_PRESS_BLD_VMD", null));
   }
 
   @Test

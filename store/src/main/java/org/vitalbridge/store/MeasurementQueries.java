@@ -14,7 +14,7 @@ import java.util.UUID;
 public final class MeasurementQueries {
   static final String COLUMNS =
       "id, device, subject, location, mdc, refid, loinc, display, value_kind, value_text, unit,"
-          + " observed_at, received_at, status, flags, raw_id, mapping";
+          + " observed_at, received_at, status, flags, raw_id, mapping, containment";
 
   private final Database db;
 

@@ -28,8 +28,8 @@ final class OutcomeWriter {
   private static final String INSERT_MEASUREMENT =
       "INSERT INTO measurement (id, raw_seq, raw_id, device, subject, location, mdc, refid, loinc,"
           + " display, value_kind, value_num, value_text, unit, observed_at, received_at, status,"
-          + " flags, adapter, mapping) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-          + " ?, ?, ?) ON CONFLICT (id) DO NOTHING";
+          + " flags, adapter, mapping, containment, subject_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+          + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
   private static final String INSERT_OUTBOX =
       "INSERT INTO outbox (destination, measurement_id, raw_seq) VALUES (?, ?, ?)"
           + " ON CONFLICT (destination, measurement_id) DO NOTHING";
@@ -112,7 +112,8 @@ final class OutcomeWriter {
         for (Outcome outcome : p.outcomes()) {
           if (outcome instanceof Outcome.Accepted a) {
             Measurement associated = associate(assoc, associations, a.measurement());
-            bindMeasurement(m, associated, p.rawSeq(), p.rawId());
+            bindMeasurement(
+                m, associated, p.rawSeq(), p.rawId(), subjectSource(a.measurement(), associated));
             m.addBatch();
             measurements++;
             for (String dest : destinations) {
@@ -226,8 +227,17 @@ final class OutcomeWriter {
     return a.from() > b.from();
   }
 
+  /** Whether the patient came from the message itself or from an association (re-attributable). */
+  private static String subjectSource(Measurement decoded, Measurement associated) {
+    if (decoded.subject() != null) {
+      return "message";
+    }
+    return associated.subject() != null ? "association" : null;
+  }
+
   private static void bindMeasurement(
-      PreparedStatement ps, Measurement m, long rawSeq, String rawId) throws SQLException {
+      PreparedStatement ps, Measurement m, long rawSeq, String rawId, String subjectSource)
+      throws SQLException {
     ps.setString(1, m.id().toString());
     ps.setLong(2, rawSeq);
     ps.setString(3, rawId);
@@ -257,6 +267,8 @@ final class OutcomeWriter {
         m.flags().stream().map(MeasurementFlag::code).sorted().collect(Collectors.joining(",")));
     ps.setString(19, m.provenance().adapter());
     ps.setString(20, m.provenance().mapping());
+    ps.setString(21, m.containment() == null ? null : m.containment().encode());
+    ps.setString(22, subjectSource);
   }
 
   private static String kind(Value v) {

@@ -18,6 +18,7 @@ public final class Store implements AutoCloseable {
   private final Reprocessor reprocessor;
   private final Associations associations;
   private final AuditLog audit;
+  private final NegativeAcks negativeAcks;
 
   private Store(
       StoreConfig config, MessageProcessor processor, Clock clock, RetentionPolicy policy) {
@@ -32,6 +33,7 @@ public final class Store implements AutoCloseable {
     this.reprocessor = new Reprocessor(db, writer, clock);
     this.associations = new Associations(db);
     this.audit = new AuditLog(db, clock);
+    this.negativeAcks = new NegativeAcks(db, clock);
   }
 
   /**
@@ -74,6 +76,10 @@ public final class Store implements AutoCloseable {
 
   public Associations associations() {
     return associations;
+  }
+
+  public NegativeAcks negativeAcks() {
+    return negativeAcks;
   }
 
   public AuditLog audit() {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.UUID;
+import org.vitalbridge.core.model.Containment;
 import org.vitalbridge.core.model.DeviceId;
 import org.vitalbridge.core.model.Measurement;
 import org.vitalbridge.core.model.MeasurementFlag;
@@ -31,7 +32,8 @@ public record StoredMeasurement(
     String status,
     String flags,
     String rawId,
-    String mapping) {
+    String mapping,
+    String containment) {
 
   /** Back to the canonical model, for connectors that map measurements (FHIR, HL7). */
   public Measurement toMeasurement() {
@@ -65,6 +67,7 @@ public record StoredMeasurement(
         receivedAt,
         s,
         flagSet,
-        new Provenance(rawId, null, mapping));
+        new Provenance(rawId, null, mapping),
+        Containment.decode(containment));
   }
 }

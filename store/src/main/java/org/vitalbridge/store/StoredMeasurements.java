@@ -28,6 +28,7 @@ final class StoredMeasurements {
         rs.getString(i + 13),
         rs.getString(i + 14),
         rs.getString(i + 15),
-        rs.getString(i + 16));
+        rs.getString(i + 16),
+        rs.getString(i + 17));
   }
 }

@@ -1068,4 +1068,45 @@ abstract class StoreContract {
             .collect(Collectors.toCollection(HashSet::new));
     assertThat(ids).hasSize(expected).contains("c-0-0", "c-47-49");
   }
+
+  // ---------------------------------------------------------------- negative acknowledgments
+
+  @Test
+  void negativeAcknowledgmentsAreStoredAsDataAndSearchable() {
+    Store store = open();
+    store
+        .negativeAcks()
+        .record(
+            NegativeAcks.INBOUND,
+            "ACDE48234567ABCD",
+            "MSG0001",
+            "AE",
+            List.of(
+                new NegativeAcks.Error("OBX^5^5", "102", "not-numeric: \"abc\"\tis not a number"),
+                new NegativeAcks.Error("OBX^6^6", "103", "unit-unknown")),
+            "raw-1");
+    clock.advance(java.time.Duration.ofMinutes(1));
+    store.negativeAcks().record(NegativeAcks.OUTBOUND, "ehr", "VB-1", "AR", List.of(), null);
+
+    List<NegativeAcks.Entry> fromSender =
+        store.negativeAcks().find("ACDE48234567ABCD", null, null, 10);
+    assertThat(fromSender).hasSize(1);
+    NegativeAcks.Entry e = fromSender.get(0);
+    assertThat(e.direction()).isEqualTo("in");
+    assertThat(e.controlId()).isEqualTo("MSG0001");
+    assertThat(e.code()).isEqualTo("AE");
+    assertThat(e.at()).isEqualTo(NOW);
+    assertThat(e.rawId()).isEqualTo("raw-1");
+    assertThat(e.errors())
+        .containsExactly(
+            new NegativeAcks.Error("OBX^5^5", "102", "not-numeric: \"abc\" is not a number"),
+            new NegativeAcks.Error("OBX^6^6", "103", "unit-unknown"));
+    assertThat(store.negativeAcks().find(null, "VB-1", null, 10))
+        .extracting(NegativeAcks.Entry::code)
+        .containsExactly("AR");
+    assertThat(store.negativeAcks().find(null, null, NOW.plusSeconds(1), 10))
+        .extracting(NegativeAcks.Entry::peer)
+        .containsExactly("ehr");
+    assertThat(store.negativeAcks().find(null, null, null, 10)).hasSize(2);
+  }
 }

@@ -180,7 +180,8 @@ public final class Harmonizer {
             receivedAt,
             MeasurementStatus.FINAL,
             flags,
-            provenance));
+            provenance,
+            r.containment()));
   }
 
   private BigDecimal convert(BigDecimal number, String ucum, MetricDefinition metric)

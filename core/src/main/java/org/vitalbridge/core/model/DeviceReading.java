@@ -15,6 +15,7 @@ import org.vitalbridge.core.time.TimeSpec;
  * @param fields names of the fields the parts came from, for rejections
  * @param location bed / point of care when the payload names one, else {@code null}
  * @param subject patient id when the message itself names one (HL7 PID-3), else {@code null}
+ * @param containment the metric's place in the device (PCD-01 OBX-4), else {@code null}
  */
 public record DeviceReading(
     String device,
@@ -25,7 +26,8 @@ public record DeviceReading(
     TimeSpec timeSpec,
     Fields fields,
     String location,
-    String subject) {
+    String subject,
+    Containment containment) {
 
   public DeviceReading {
     Objects.requireNonNull(timeSpec, "timeSpec");
@@ -42,7 +44,21 @@ public record DeviceReading(
       TimeSpec timeSpec,
       Fields fields,
       String location) {
-    this(device, label, value, unit, timestamp, timeSpec, fields, location, null);
+    this(device, label, value, unit, timestamp, timeSpec, fields, location, null, null);
+  }
+
+  /** A reading that names its patient but not its place in the device. */
+  public DeviceReading(
+      String device,
+      String label,
+      String value,
+      String unit,
+      String timestamp,
+      TimeSpec timeSpec,
+      Fields fields,
+      String location,
+      String subject) {
+    this(device, label, value, unit, timestamp, timeSpec, fields, location, subject, null);
   }
 
   /** Where each part came from (field names or JSONPath expressions). */

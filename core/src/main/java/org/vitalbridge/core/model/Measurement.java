@@ -11,6 +11,7 @@ import java.util.UUID;
  * @param id deterministic id derived from device, metric, observation time and value
  * @param subject patient id, {@code null} until the association stage has run
  * @param location bed / point of care, {@code null} when not known
+ * @param containment place in the device's MDS/VMD/channel tree, {@code null} when not known
  */
 public record Measurement(
     UUID id,
@@ -23,7 +24,8 @@ public record Measurement(
     Instant receivedAt,
     MeasurementStatus status,
     Set<MeasurementFlag> flags,
-    Provenance provenance) {
+    Provenance provenance,
+    Containment containment) {
 
   public Measurement {
     Objects.requireNonNull(id, "id");
@@ -50,6 +52,52 @@ public record Measurement(
         receivedAt,
         status,
         flags,
-        provenance);
+        provenance,
+        containment);
+  }
+
+  /** A measurement whose place in the device is not known. */
+  public Measurement(
+      UUID id,
+      DeviceId device,
+      String subject,
+      String location,
+      MetricCode metric,
+      Value value,
+      Instant observedAt,
+      Instant receivedAt,
+      MeasurementStatus status,
+      Set<MeasurementFlag> flags,
+      Provenance provenance) {
+    this(
+        id,
+        device,
+        subject,
+        location,
+        metric,
+        value,
+        observedAt,
+        receivedAt,
+        status,
+        flags,
+        provenance,
+        null);
+  }
+
+  /** The same measurement with another status (an amendment after re-attribution). */
+  public Measurement withStatus(MeasurementStatus newStatus) {
+    return new Measurement(
+        id,
+        device,
+        subject,
+        location,
+        metric,
+        value,
+        observedAt,
+        receivedAt,
+        newStatus,
+        flags,
+        provenance,
+        containment);
   }
 }

@@ -4,6 +4,8 @@ package org.vitalbridge.core.model;
 public enum MeasurementStatus {
   FINAL("final"),
   PRELIMINARY("preliminary"),
+  /** Changed after it was final, e.g. attributed to another patient after a late ADT. */
+  AMENDED("amended"),
   ENTERED_IN_ERROR("entered-in-error");
 
   private final String code;
