@@ -17,11 +17,14 @@ import org.vitalbridge.core.pipeline.Outcome;
 /**
  * Decides and builds the acknowledgment of a PCD-01 message (HL7 table 0008): AR when the message
  * type, version or processing id is not supported (nothing is stored); AE when it was stored but
- * some OBX rows were rejected (one ERR per problem, HL7 table 0357 codes); AA otherwise.
+ * some OBX rows were rejected (one ERR per problem, HL7 table 0357 codes); AA otherwise. ADT events
+ * that move patients between beds are accepted too: they drive the bed associations.
  */
 public final class Pcd01Acknowledger {
   private static final Set<String> VERSIONS = Set.of("2.5", "2.5.1", "2.6");
   private static final Set<String> PROCESSING_IDS = Set.of("P", "D", "T");
+  static final Set<String> ADT_EVENTS =
+      Set.of("A01", "A02", "A03", "A04", "A08", "A11", "A12", "A13");
 
   /** Why a message is refused outright, or empty when it is one we process. */
   public Optional<Hl7Acknowledgment.Error> refusal(Message message) {
@@ -31,11 +34,11 @@ public final class Pcd01Acknowledger {
       String event = msh.getMessageType().getTriggerEvent().getValue();
       String version = msh.getVersionID().getVersionID().getValue();
       String processing = msh.getProcessingID().getProcessingID().getValue();
-      if (!"ORU".equals(type)) {
+      if (!"ORU".equals(type) && !"ADT".equals(type)) {
         return Optional.of(
             new Hl7Acknowledgment.Error("MSH^1^9", "200", "unsupported message type " + type));
       }
-      if (!"R01".equals(event)) {
+      if ("ORU".equals(type) ? !"R01".equals(event) : !ADT_EVENTS.contains(event)) {
         return Optional.of(
             new Hl7Acknowledgment.Error(
                 "MSH^1^9", "201", "unsupported event " + type + "^" + event));
@@ -67,9 +70,54 @@ public final class Pcd01Acknowledger {
     return build(message, errors.isEmpty() ? AcknowledgmentCode.AA : AcknowledgmentCode.AE, errors);
   }
 
+  /** AE with errors found outside the OBX rows (an ADT that cannot be applied). */
+  public Hl7Acknowledgment withErrors(Message message, List<Hl7Acknowledgment.Error> errors) {
+    return build(message, AcknowledgmentCode.AE, errors);
+  }
+
   /** AR with the refusal. */
   public Hl7Acknowledgment refused(Message message, Hl7Acknowledgment.Error why) {
     return build(message, AcknowledgmentCode.AR, List.of(why));
+  }
+
+  /**
+   * The same decision as an accept acknowledgment (enhanced mode, MSH-15): CA when committed, CE
+   * for content errors, CR when refused.
+   */
+  public Hl7Acknowledgment accept(Message message, Hl7Acknowledgment application) {
+    AcknowledgmentCode code =
+        switch (application.code()) {
+          case "AA", "CA" -> AcknowledgmentCode.CA;
+          case "AE", "CE" -> AcknowledgmentCode.CE;
+          default -> AcknowledgmentCode.CR;
+        };
+    return build(message, code, application.errors());
+  }
+
+  /**
+   * The answer to a message HAPI cannot parse: AE built on its MSH when that much is readable (the
+   * sender learns which message failed), else AR on a bare ACK.
+   */
+  public Hl7Acknowledgment unparseable(String er7, String why) {
+    Hl7Acknowledgment.Error error = new Hl7Acknowledgment.Error("MSH", "100", why);
+    String normalized = Hl7Messages.normalizeSegmentSeparators(er7);
+    int end = normalized.indexOf('\r');
+    String mshLine = end < 0 ? normalized : normalized.substring(0, end);
+    if (mshLine.startsWith("MSH")) {
+      try {
+        return build(Hl7Messages.parse(mshLine), AcknowledgmentCode.AE, List.of(error));
+      } catch (HL7Exception | RuntimeException e) {
+        // fall through: not even the header is usable
+      }
+    }
+    try {
+      ACK bare = new ACK();
+      bare.initQuickstart("ACK", null, "P");
+      bare.getMSH().getVersionID().getVersionID().setValue("2.6");
+      return build(bare, AcknowledgmentCode.AR, List.of(error), null);
+    } catch (HL7Exception | IOException e) {
+      throw new IllegalStateException("cannot build an HL7 acknowledgment: " + e.getMessage(), e);
+    }
   }
 
   static Hl7Acknowledgment.Error error(Rejection r) {
@@ -87,7 +135,19 @@ public final class Pcd01Acknowledger {
   private static Hl7Acknowledgment build(
       Message message, AcknowledgmentCode code, List<Hl7Acknowledgment.Error> errors) {
     try {
-      ACK ack = (ACK) message.generateACK(code, null);
+      String controlId = ((MSH) message.get("MSH")).getMessageControlID().getValue();
+      return build((ACK) message.generateACK(code, null), code, errors, controlId);
+    } catch (HL7Exception | IOException e) {
+      throw new IllegalStateException("cannot build an HL7 acknowledgment: " + e.getMessage(), e);
+    }
+  }
+
+  private static Hl7Acknowledgment build(
+      ACK ack, AcknowledgmentCode code, List<Hl7Acknowledgment.Error> errors, String controlId) {
+    try {
+      if (controlId == null) {
+        ack.getMSA().getAcknowledgmentCode().setValue(code.name());
+      }
       for (int i = 0; i < errors.size(); i++) {
         Hl7Acknowledgment.Error e = errors.get(i);
         ERR err = ack.getERR(i);
@@ -108,9 +168,8 @@ public final class Pcd01Acknowledger {
       if (!errors.isEmpty()) {
         ack.getMSA().getTextMessage().setValue(errors.get(0).text());
       }
-      String controlId = ((MSH) message.get("MSH")).getMessageControlID().getValue();
       return new Hl7Acknowledgment(code.name(), controlId, errors, ack.encode());
-    } catch (HL7Exception | IOException e) {
+    } catch (HL7Exception e) {
       throw new IllegalStateException("cannot build an HL7 acknowledgment: " + e.getMessage(), e);
     }
   }

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.vitalbridge.core.mapping.MappingResult;
 import org.vitalbridge.core.model.Containment;
 import org.vitalbridge.core.model.DeviceReading;
@@ -35,6 +36,18 @@ import org.vitalbridge.core.time.TimeSpec;
  */
 public final class Pcd01Decoder implements PayloadDecoder {
   private static final TimeSpec DTM = TimeSpec.of(TimeFormat.HL7_DTM);
+  private static final Pcd01Acknowledger ACKNOWLEDGER = new Pcd01Acknowledger();
+
+  private final Msh18Charsets charsets;
+
+  /** Messages without MSH-18 are read as UTF-8. */
+  public Pcd01Decoder() {
+    this(StandardCharsets.UTF_8);
+  }
+
+  public Pcd01Decoder(java.nio.charset.Charset defaultCharset) {
+    this.charsets = new Msh18Charsets(defaultCharset);
+  }
 
   @Override
   public boolean accepts(String contentType) {
@@ -44,7 +57,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
 
   @Override
   public MappingResult decode(RawMessage message) {
-    String er7 = new String(message.payload(), StandardCharsets.UTF_8);
+    String er7 = charsets.decode(message.payload());
     Message parsed;
     try {
       parsed = Hl7Messages.parse(er7);
@@ -54,11 +67,22 @@ public final class Pcd01Decoder implements PayloadDecoder {
           "MSH",
           "not a parseable HL7 v2 message: " + e.getMessage());
     }
-    return decode(parsed);
+    return decode(parsed, er7);
   }
 
   /** Decodes an already parsed message (the MLLP listener and the CLI parse once). */
-  MappingResult decode(Message parsed) {
+  MappingResult decode(Message parsed, String er7) {
+    // The same refusals the listener answers with AR, so that what the journal replays agrees
+    // with what the sender was told.
+    Optional<Hl7Acknowledgment.Error> refused = ACKNOWLEDGER.refusal(parsed);
+    if (refused.isPresent()) {
+      return failed(
+          RejectionReason.UNSUPPORTED_MESSAGE, refused.get().location(), refused.get().text());
+    }
+    if (AdtHandler.isAdt(parsed)) {
+      // Patient movements carry no measurements; the listener applied them to the associations.
+      return new MappingResult.Mapped("hl7v2-adt@1", List.of());
+    }
     if (!(parsed instanceof ORU_R01 oru)) {
       return failed(
           RejectionReason.MALFORMED_PAYLOAD,
@@ -66,7 +90,18 @@ public final class Pcd01Decoder implements PayloadDecoder {
           "not an ORU^R01 message: " + parsed.getName());
     }
     try {
-      return new MappingResult.Mapped("hl7v2-pcd01@1", readings(oru));
+      List<DeviceReading> readings = new ArrayList<>();
+      int visited = readings(oru, readings);
+      int written = obxCount(er7);
+      if (written > visited) {
+        // HAPI files OBX rows outside an OBR group away as non-standard segments; silently
+        // dropping them would lose observations.
+        return failed(
+            RejectionReason.MALFORMED_PAYLOAD,
+            "OBX",
+            (written - visited) + " OBX segment(s) outside an OBR group (segment sequence error)");
+      }
+      return new MappingResult.Mapped("hl7v2-pcd01@1", readings);
     } catch (HL7Exception e) {
       return failed(
           RejectionReason.MALFORMED_PAYLOAD,
@@ -75,11 +110,21 @@ public final class Pcd01Decoder implements PayloadDecoder {
     }
   }
 
-  private static List<DeviceReading> readings(ORU_R01 oru) throws HL7Exception {
+  /** OBX segments as written in the message. */
+  private static int obxCount(String er7) {
+    String text = Hl7Messages.normalizeSegmentSeparators(er7);
+    int n = 0;
+    for (int i = text.indexOf("\rOBX"); i >= 0; i = text.indexOf("\rOBX", i + 4)) {
+      n++;
+    }
+    return n;
+  }
+
+  /** Adds the readings to {@code out}; returns how many OBX rows it visited. */
+  private static int readings(ORU_R01 oru, List<DeviceReading> out) throws HL7Exception {
     MSH msh = oru.getMSH();
     String sender = Hl7Messages.sender(msh);
     String messageTime = msh.getDateTimeOfMessage().getValue();
-    List<DeviceReading> out = new ArrayList<>();
     int obxIndex = 0;
     for (int p = 0; p < oru.getPATIENT_RESULTReps(); p++) {
       ORU_R01_PATIENT_RESULT result = oru.getPATIENT_RESULT(p);
@@ -104,7 +149,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
               obx.getEquipmentInstanceIdentifierReps() > 0
                   ? obx.getEquipmentInstanceIdentifier(0).getEntityIdentifier().getValue()
                   : null;
-          if (equipment != null && path != null && !path.contains(".")) {
+          if (equipment != null && path != null && containerKey(path).equals(mds)) {
             mdsEquipment.put(mds, equipment);
           }
           CWE id = obx.getObservationIdentifier();
@@ -147,7 +192,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
         }
       }
     }
-    return out;
+    return obxIndex;
   }
 
   /**
@@ -186,7 +231,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
   }
 
   /** PV1-3 point of care^room^bed as {@code ICU/301/1}; {@code null} when empty. */
-  private static String location(String pv13) {
+  static String location(String pv13) {
     if (pv13 == null || pv13.isBlank()) {
       return null;
     }

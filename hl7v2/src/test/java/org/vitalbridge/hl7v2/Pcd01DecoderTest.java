@@ -126,15 +126,20 @@ class Pcd01DecoderTest {
   @Test
   void unsupportedTypesAndVersionsAreRefusedWithAr() throws Exception {
     Pcd01Acknowledger acks = new Pcd01Acknowledger();
-    Message adt = Hl7Messages.parse(fixture("adt-a01.hl7"));
+    Message orm =
+        Hl7Messages.parse(
+            fixture("oru-mixed.hl7").replace("ORU^R01^ORU_R01|MSG0001", "ORM^O01^ORM_O01|ORM01"));
+    Message a05 = Hl7Messages.parse(fixture("adt-a01.hl7").replace("ADT^A01", "ADT^A05"));
     Message old = Hl7Messages.parse(fixture("oru-v23.hl7"));
 
-    Hl7Acknowledgment.Error adtWhy = acks.refusal(adt).orElseThrow();
-    Hl7Acknowledgment.Error oldWhy = acks.refusal(old).orElseThrow();
-    assertThat(adtWhy.code()).isEqualTo("200");
-    assertThat(oldWhy.code()).isEqualTo("203");
-    assertThat(acks.refused(adt, adtWhy).er7()).contains("MSA|AR|ADT0001");
+    Hl7Acknowledgment.Error ormWhy = acks.refusal(orm).orElseThrow();
+    assertThat(ormWhy.code()).isEqualTo("200");
+    assertThat(acks.refusal(a05).orElseThrow().code()).isEqualTo("201");
+    assertThat(acks.refusal(old).orElseThrow().code()).isEqualTo("203");
+    assertThat(acks.refused(orm, ormWhy).er7()).contains("MSA|AR|ORM01");
     assertThat(acks.refusal(Hl7Messages.parse(fixture("oru-mixed.hl7")))).isEmpty();
+    // Bed movements are handled: they drive the patient associations.
+    assertThat(acks.refusal(Hl7Messages.parse(fixture("adt-a01.hl7")))).isEmpty();
   }
 
   @Test

@@ -23,11 +23,14 @@ import org.vitalbridge.core.units.UcumUnits;
 import org.vitalbridge.core.units.UnitAliases;
 import org.vitalbridge.core.units.UnitResolver;
 import org.vitalbridge.fhir.FhirDestination;
+import org.vitalbridge.hl7v2.Hl7Destination;
+import org.vitalbridge.hl7v2.MllpListener;
 import org.vitalbridge.server.config.VitalBridgeConfig;
 import org.vitalbridge.store.PurgeReport;
 import org.vitalbridge.store.RetentionPolicy;
 import org.vitalbridge.store.Store;
 import org.vitalbridge.store.StoreConfig;
+import org.vitalbridge.store.UnassociatedPolicy;
 
 /** Wires configuration into the running pieces: processor, store, pipeline, retention schedule. */
 public final class Engine implements AutoCloseable {
@@ -37,13 +40,22 @@ public final class Engine implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final int templateCount;
   private final FhirDestination fhir;
+  private final MllpListener mllp;
+  private final Hl7Destination hl7;
 
   private Engine(
-      Store store, ScheduledExecutorService scheduler, int templateCount, FhirDestination fhir) {
+      Store store,
+      ScheduledExecutorService scheduler,
+      int templateCount,
+      FhirDestination fhir,
+      MllpListener mllp,
+      Hl7Destination hl7) {
     this.store = store;
     this.scheduler = scheduler;
     this.templateCount = templateCount;
     this.fhir = fhir;
+    this.mllp = mllp;
+    this.hl7 = hl7;
   }
 
   public static Engine start(VitalBridgeConfig config, Clock clock) {
@@ -92,7 +104,15 @@ public final class Engine implements AutoCloseable {
       fhir = FhirWiring.destination(config.fhir(), store, terminology, clock);
       fhir.start();
     }
-    return new Engine(store, scheduler, templates.size(), fhir);
+    MllpListener mllp = null;
+    if (config.hl7().mllp().enabled()) {
+      mllp = Hl7Wiring.listener(config.hl7().mllp(), store, processor, clock);
+    }
+    Hl7Destination hl7 = null;
+    if (config.hl7().destination().enabled()) {
+      hl7 = Hl7Wiring.destination(config.hl7().destination(), store, clock);
+    }
+    return new Engine(store, scheduler, templates.size(), fhir, mllp, hl7);
   }
 
   /** The configured templates; a missing directory means none (JSON payloads are then rejected). */
@@ -117,7 +137,9 @@ public final class Engine implements AutoCloseable {
                 h.defaultZone() == null ? null : ZoneId.of(h.defaultZone()),
                 zones));
     return new MessageProcessor(
-        List.of(new JsonTemplateDecoder(templates), new org.vitalbridge.hl7v2.Pcd01Decoder()),
+        List.of(
+            new JsonTemplateDecoder(templates),
+            new org.vitalbridge.hl7v2.Pcd01Decoder(Hl7Wiring.charset(config.hl7().mllp()))),
         harmonizer);
   }
 
@@ -127,18 +149,31 @@ public final class Engine implements AutoCloseable {
     if (config.fhir().enabled() && !destinations.contains(FhirWiring.DESTINATION)) {
       destinations.add(FhirWiring.DESTINATION);
     }
+    if (config.hl7().destination().enabled() && !destinations.contains(Hl7Wiring.DESTINATION)) {
+      destinations.add(Hl7Wiring.DESTINATION);
+    }
     return new StoreConfig(
-        s.backend(),
-        s.sqliteFile(),
-        s.sqliteSynchronous(),
-        s.postgresqlUrl(),
-        s.postgresqlUser(),
-        s.postgresqlPassword(),
-        s.postgresqlSchema(),
-        s.maxPayloadBytes(),
-        1000,
-        10_000,
-        destinations);
+            s.backend(),
+            s.sqliteFile(),
+            s.sqliteSynchronous(),
+            s.postgresqlUrl(),
+            s.postgresqlUser(),
+            s.postgresqlPassword(),
+            s.postgresqlSchema(),
+            s.maxPayloadBytes(),
+            1000,
+            10_000,
+            destinations)
+        .withUnassociated(unassociated(config.hl7().unassociated()));
+  }
+
+  private static UnassociatedPolicy unassociated(String value) {
+    try {
+      return UnassociatedPolicy.of(value);
+    } catch (IllegalArgumentException e) {
+      throw new org.vitalbridge.core.ConfigurationException(
+          "hl7.unassociated must be forward, hold or drop, not '" + value + "'");
+    }
   }
 
   public Store store() {
@@ -149,8 +184,19 @@ public final class Engine implements AutoCloseable {
     return templateCount;
   }
 
+  /** The MLLP listener's port, or -1 when it is disabled. */
+  public int mllpPort() {
+    return mllp == null ? -1 : mllp.port();
+  }
+
   @Override
   public void close() {
+    if (mllp != null) {
+      mllp.close();
+    }
+    if (hl7 != null) {
+      hl7.close();
+    }
     if (fhir != null) {
       fhir.close();
     }

@@ -270,6 +270,10 @@ final class Database implements AutoCloseable {
     if (sqlite) {
       try (Statement s = c.createStatement()) {
         s.execute("PRAGMA synchronous=" + journalSynchronous);
+        // Checkpoints copy the WAL into the database file and fsync it: run on the journal's
+        // connection they would stall acknowledgments. The pipeline's commits (and the other
+        // connections) keep the default automatic checkpoint, off the acknowledgment path.
+        s.execute("PRAGMA wal_autocheckpoint=0");
       }
     }
     return c;

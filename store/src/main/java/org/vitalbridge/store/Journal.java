@@ -26,7 +26,8 @@ public final class Journal implements AutoCloseable {
           + " payload, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
 
   /** Longest a group commit waits for company; the "few milliseconds" of the contract. */
-  static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(1000);
+  static final long LINGER_NANOS =
+      TimeUnit.MICROSECONDS.toNanos(Long.getLong("vitalbridge.journal.lingerMicros", 1000));
 
   private record Pending(RawMessage message, CompletableFuture<Void> done) {}
 
@@ -76,6 +77,11 @@ public final class Journal implements AutoCloseable {
       return CompletableFuture.failedFuture(new StoreException("interrupted while journaling", e));
     }
     return p.done();
+  }
+
+  /** Largest payload {@link #append} takes; adapters refuse larger messages with this limit. */
+  public int maxPayloadBytes() {
+    return maxPayloadBytes;
   }
 
   /** Appends waiting for the writer. */

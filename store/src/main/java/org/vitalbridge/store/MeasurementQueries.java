@@ -50,6 +50,32 @@ public final class MeasurementQueries {
     }
   }
 
+  /** Every change of the measurement's patient, oldest first. */
+  public List<AttributionChange> attributionHistory(UUID id) {
+    try (Connection c = db.connection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT previous_subject, subject, changed_at, cause FROM attribution_history"
+                    + " WHERE measurement_id = ? ORDER BY seq")) {
+      ps.setString(1, id.toString());
+      List<AttributionChange> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new AttributionChange(
+                  id,
+                  rs.getString(1),
+                  rs.getString(2),
+                  Times.instant(rs.getLong(3)),
+                  rs.getString(4)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("attribution history query failed: " + e.getMessage(), e);
+    }
+  }
+
   /** avg/min/max/count per {@code bucket} interval (aligned to the epoch), numeric values only. */
   public List<TrendBucket> trend(MeasurementQuery q, Duration bucket) {
     long width = bucket.toNanos() / 1000;

@@ -2,15 +2,15 @@ package org.vitalbridge.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import org.vitalbridge.core.model.Measurement;
 import org.vitalbridge.core.model.MeasurementFlag;
@@ -18,11 +18,13 @@ import org.vitalbridge.core.model.Value;
 import org.vitalbridge.core.pipeline.Outcome;
 
 /**
- * Writes what processing raw messages produced, inside the caller's transaction: measurements
- * (idempotent by deterministic id), outbox rows per destination, rejections into quarantine (a
- * message processed before has its open rejections resolved first, so reprocessing moves fixed ones
- * out), device last-seen, and each raw message's state. One batch = one set of prepared statements
- * and JDBC batches, whatever its size.
+ * Writes what processing raw messages produced, in one transaction: measurements (idempotent by
+ * deterministic id) attributed to the associated patient when the message names none, outbox rows
+ * per destination (for a measurement without a patient only under {@link
+ * UnassociatedPolicy#FORWARD}; {@link UnassociatedPolicy#DROP} does not store it), rejections into
+ * quarantine (a message processed before has its open rejections resolved first, so reprocessing
+ * moves fixed ones out), device last-seen, and each raw message's state. One batch = one set of
+ * prepared statements and JDBC batches, whatever its size.
  */
 final class OutcomeWriter {
   private static final String INSERT_MEASUREMENT =
@@ -45,9 +47,6 @@ final class OutcomeWriter {
           + " adapter = excluded.adapter";
   private static final String UPDATE_RAW =
       "UPDATE raw_message SET state = ?, processed_at = ? WHERE seq = ?";
-  private static final String ASSOCIATIONS =
-      "SELECT device, location, subject, valid_from, valid_to FROM association WHERE device = ?"
-          + " OR (device IS NULL AND location = ?)";
 
   /** One processed raw message: where it is in the journal, whether it was processed before. */
   record Processed(long rawSeq, String rawId, boolean seenBefore, List<Outcome> outcomes) {}
@@ -72,30 +71,68 @@ final class OutcomeWriter {
     return out;
   }
 
-  private record Association(String device, String subject, long from, Long to) {
-    boolean covers(long at) {
-      return from <= at && (to == null || to > at);
-    }
+  /**
+   * What one batch wrote: the state of each raw message, in order, and the measurements dropped.
+   */
+  private record Written(List<String> states, int dropped) {}
+
+  /** Work committed together with a batch (the pipeline's cursor). */
+  interface AlsoInTransaction {
+    void run() throws SQLException;
   }
 
   private final List<String> destinations;
+  private final UnassociatedPolicy unassociated;
+  private final ReentrantLock attributionLock;
+  private final AtomicLong dropped = new AtomicLong();
 
-  OutcomeWriter(List<String> destinations) {
+  OutcomeWriter(
+      List<String> destinations, UnassociatedPolicy unassociated, ReentrantLock attributionLock) {
     this.destinations = List.copyOf(destinations);
+    this.unassociated = unassociated;
+    this.attributionLock = attributionLock;
   }
 
-  /** Writes a batch; returns the state written for each raw message, in order. */
-  List<String> write(Connection c, List<Processed> batch, Instant now) throws SQLException {
+  /** Measurements dropped for want of a patient (policy drop) since the store was opened. */
+  long dropped() {
+    return dropped.get();
+  }
+
+  /**
+   * Writes a batch and {@code also} in one transaction; returns the state written for each raw
+   * message, in order. Serialized with association changes: attributing against associations that
+   * change before the batch commits would leave its measurements outside the re-attribution.
+   */
+  List<String> commit(Connection c, List<Processed> batch, Instant now, AlsoInTransaction also)
+      throws SQLException {
+    attributionLock.lock();
+    try {
+      Written w =
+          Transactions.inTransaction(
+              c,
+              () -> {
+                Written written = write(c, batch, now);
+                also.run();
+                return written;
+              });
+      dropped.addAndGet(w.dropped());
+      return w.states();
+    } finally {
+      attributionLock.unlock();
+    }
+  }
+
+  private Written write(Connection c, List<Processed> batch, Instant now) throws SQLException {
     long nowMicros = Times.micros(now);
     List<String> states = new ArrayList<>(batch.size());
-    Map<String, List<Association>> associations = new HashMap<>();
     Map<String, Measurement> lastSeen = new LinkedHashMap<>();
+    int drops = 0;
     try (PreparedStatement resolve = c.prepareStatement(RESOLVE_QUARANTINE);
         PreparedStatement m = c.prepareStatement(INSERT_MEASUREMENT);
         PreparedStatement o = c.prepareStatement(INSERT_OUTBOX);
         PreparedStatement q = c.prepareStatement(INSERT_QUARANTINE);
         PreparedStatement raw = c.prepareStatement(UPDATE_RAW);
-        PreparedStatement assoc = c.prepareStatement(ASSOCIATIONS)) {
+        Attribution attribution = new Attribution(c)) {
       int resolves = 0;
       int measurements = 0;
       int outboxRows = 0;
@@ -111,17 +148,24 @@ final class OutcomeWriter {
         int rejected = 0;
         for (Outcome outcome : p.outcomes()) {
           if (outcome instanceof Outcome.Accepted a) {
-            Measurement associated = associate(assoc, associations, a.measurement());
-            bindMeasurement(
-                m, associated, p.rawSeq(), p.rawId(), subjectSource(a.measurement(), associated));
-            m.addBatch();
-            measurements++;
-            for (String dest : destinations) {
-              o.setString(1, dest);
-              o.setString(2, associated.id().toString());
-              o.setLong(3, p.rawSeq());
-              o.addBatch();
-              outboxRows++;
+            Measurement associated = associate(attribution, a.measurement());
+            boolean orphan = associated.subject() == null;
+            if (orphan && unassociated == UnassociatedPolicy.DROP) {
+              drops++;
+            } else {
+              bindMeasurement(
+                  m, associated, p.rawSeq(), p.rawId(), subjectSource(a.measurement(), associated));
+              m.addBatch();
+              measurements++;
+            }
+            if (!orphan || unassociated == UnassociatedPolicy.FORWARD) {
+              for (String dest : destinations) {
+                o.setString(1, dest);
+                o.setString(2, associated.id().toString());
+                o.setLong(3, p.rawSeq());
+                o.addBatch();
+                outboxRows++;
+              }
             }
             lastSeen.merge(
                 associated.device().value(),
@@ -164,7 +208,7 @@ final class OutcomeWriter {
       raw.executeBatch();
     }
     upsertDevices(c, lastSeen.values());
-    return states;
+    return new Written(states, drops);
   }
 
   private static void upsertDevices(Connection c, Iterable<Measurement> latest)
@@ -184,47 +228,14 @@ final class OutcomeWriter {
     }
   }
 
-  /**
-   * Attributes the measurement to the patient associated with its device (or, failing that, its
-   * bed) at the observation time. Associations are read once per device and bed per batch.
-   */
-  private static Measurement associate(
-      PreparedStatement s, Map<String, List<Association>> cache, Measurement m)
-      throws SQLException {
+  /** Attributes a measurement without a patient to the one associated at its observation time. */
+  private static Measurement associate(Attribution attribution, Measurement m) throws SQLException {
     if (m.subject() != null) {
       return m;
     }
-    String key = m.device().value() + '\u0000' + m.location();
-    List<Association> rows = cache.get(key);
-    if (rows == null) {
-      rows = new ArrayList<>();
-      s.setString(1, m.device().value());
-      s.setString(2, m.location());
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          long to = rs.getLong(5);
-          Long validTo = rs.wasNull() ? null : to;
-          rows.add(new Association(rs.getString(1), rs.getString(3), rs.getLong(4), validTo));
-        }
-      }
-      cache.put(key, rows);
-    }
-    long at = Times.micros(m.observedAt());
-    Association best = null;
-    for (Association a : rows) {
-      if (a.covers(at) && (best == null || better(a, best))) {
-        best = a;
-      }
-    }
-    return best == null ? m : m.associatedWith(best.subject(), m.location());
-  }
-
-  /** A device association beats a bed association; among equals the latest start wins. */
-  private static boolean better(Association a, Association b) {
-    if ((a.device() != null) != (b.device() != null)) {
-      return a.device() != null;
-    }
-    return a.from() > b.from();
+    String subject =
+        attribution.subject(m.device().value(), m.location(), Times.micros(m.observedAt()));
+    return subject == null ? m : m.associatedWith(subject, m.location());
   }
 
   /** Whether the patient came from the message itself or from an association (re-attributable). */

@@ -116,13 +116,8 @@ public final class PipelineWorker implements AutoCloseable {
           return 0;
         }
         List<OutcomeWriter.Processed> processed = OutcomeWriter.process(batch, processor, false);
-        Transactions.inTransaction(
-            c,
-            () -> {
-              writer.write(c, processed, clock.instant());
-              saveCursor(c, batch.get(batch.size() - 1).seq());
-              return null;
-            });
+        long last = batch.get(batch.size() - 1).seq();
+        writer.commit(c, processed, clock.instant(), () -> saveCursor(c, last));
         return batch.size();
       }
     }

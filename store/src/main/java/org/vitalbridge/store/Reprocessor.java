@@ -83,8 +83,7 @@ public final class Reprocessor {
           return new ReprocessReport(messages, ok, still);
         }
         List<OutcomeWriter.Processed> processed = OutcomeWriter.process(batch, processor, true);
-        List<String> states =
-            Transactions.inTransaction(c, () -> writer.write(c, processed, clock.instant()));
+        List<String> states = writer.commit(c, processed, clock.instant(), () -> {});
         for (String state : states) {
           messages++;
           if (state.equals("processed")) {

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
 
 /** Purges what every destination has and reports disk use, bounded by age and by size/count. */
 public final class Retention {
@@ -94,7 +95,7 @@ public final class Retention {
             + Math.min(limit, Integer.MAX_VALUE);
     return deleteDependentsThenRows(
         c,
-        "DELETE FROM quarantine WHERE raw_seq IN (" + ids + ")",
+        List.of("DELETE FROM quarantine WHERE raw_seq IN (" + ids + ")"),
         "DELETE FROM raw_message WHERE seq IN (" + ids + ")");
   }
 
@@ -106,21 +107,26 @@ public final class Retention {
             + " o.state <> 'delivered')";
     return deleteDependentsThenRows(
         c,
-        "DELETE FROM outbox WHERE measurement_id IN (" + old + ")",
+        List.of(
+            "DELETE FROM outbox WHERE measurement_id IN (" + old + ")",
+            "DELETE FROM attribution_history WHERE measurement_id IN (" + old + ")"),
         "DELETE FROM measurement WHERE id IN (" + old + ")");
   }
 
   /**
    * Deletes the dependent rows, then the rows themselves, in one transaction; returns the latter.
    */
-  private static long deleteDependentsThenRows(Connection c, String dependents, String rows)
+  private static long deleteDependentsThenRows(Connection c, List<String> dependents, String rows)
       throws SQLException {
     return Transactions.inTransaction(
         c,
         () -> {
-          try (PreparedStatement d = c.prepareStatement(dependents);
-              PreparedStatement r = c.prepareStatement(rows)) {
-            d.executeUpdate();
+          for (String dependent : dependents) {
+            try (PreparedStatement d = c.prepareStatement(dependent)) {
+              d.executeUpdate();
+            }
+          }
+          try (PreparedStatement r = c.prepareStatement(rows)) {
             return (long) r.executeUpdate();
           }
         });

@@ -1,11 +1,13 @@
 package org.vitalbridge.store;
 
 import java.time.Clock;
+import java.util.concurrent.locks.ReentrantLock;
 import org.vitalbridge.core.pipeline.MessageProcessor;
 
 /**
  * The store: journal, pipeline worker, queries, quarantine, outboxes, retention, reprocessing,
- * associations and audit over one database (SQLite or PostgreSQL, one schema, migrated on open).
+ * associations (with re-attribution), unassociated measurements and audit over one database (SQLite
+ * or PostgreSQL, one schema, migrated on open).
  */
 public final class Store implements AutoCloseable {
   private final Database db;
@@ -19,11 +21,15 @@ public final class Store implements AutoCloseable {
   private final Associations associations;
   private final AuditLog audit;
   private final NegativeAcks negativeAcks;
+  private final Unassociated unassociated;
 
   private Store(
       StoreConfig config, MessageProcessor processor, Clock clock, RetentionPolicy policy) {
     this.db = Database.open(config);
-    OutcomeWriter writer = new OutcomeWriter(config.destinations());
+    // One lock orders the pipeline's writes and association changes (see OutcomeWriter#commit).
+    ReentrantLock attributionLock = new ReentrantLock();
+    OutcomeWriter writer =
+        new OutcomeWriter(config.destinations(), config.unassociated(), attributionLock);
     this.pipeline = new PipelineWorker(db, processor, writer, clock);
     this.journal = new Journal(db, config, pipeline::signal);
     this.measurements = new MeasurementQueries(db);
@@ -31,7 +37,9 @@ public final class Store implements AutoCloseable {
     this.outbox = new Outbox(db, clock);
     this.retention = new Retention(db, clock, policy);
     this.reprocessor = new Reprocessor(db, writer, clock);
-    this.associations = new Associations(db);
+    this.associations =
+        new Associations(db, clock, attributionLock, new Reattribution(config.destinations()));
+    this.unassociated = new Unassociated(db, config.unassociated(), writer::dropped);
     this.audit = new AuditLog(db, clock);
     this.negativeAcks = new NegativeAcks(db, clock);
   }
@@ -76,6 +84,11 @@ public final class Store implements AutoCloseable {
 
   public Associations associations() {
     return associations;
+  }
+
+  /** Measurements no patient could be attributed to: held ones and the drop count. */
+  public Unassociated unassociated() {
+    return unassociated;
   }
 
   public NegativeAcks negativeAcks() {

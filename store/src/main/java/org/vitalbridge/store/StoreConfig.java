@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param queueCapacity appends waiting for the writer; beyond it appenders are refused (back
  *     pressure: the adapter answers "busy" and the device retries)
  * @param destinations outbox destinations each measurement is queued for
+ * @param unassociated what happens to a measurement without a patient ({@code forward} by default)
  */
 public record StoreConfig(
     String backend,
@@ -31,10 +32,12 @@ public record StoreConfig(
     int maxPayloadBytes,
     int maxBatch,
     int queueCapacity,
-    List<String> destinations) {
+    List<String> destinations,
+    UnassociatedPolicy unassociated) {
 
   public StoreConfig {
     Objects.requireNonNull(backend, "backend");
+    Objects.requireNonNull(unassociated, "unassociated");
     destinations = List.copyOf(destinations);
     if (!backend.equals("sqlite") && !backend.equals("postgresql")) {
       throw new IllegalArgumentException(
@@ -46,6 +49,34 @@ public record StoreConfig(
     if (maxPayloadBytes <= 0 || maxBatch <= 0 || queueCapacity <= 0) {
       throw new IllegalArgumentException("store limits must be positive");
     }
+  }
+
+  /** Settings that forward unassociated measurements (the behaviour before the policy existed). */
+  public StoreConfig(
+      String backend,
+      Path sqliteFile,
+      String sqliteSynchronous,
+      String jdbcUrl,
+      String user,
+      String password,
+      String schema,
+      int maxPayloadBytes,
+      int maxBatch,
+      int queueCapacity,
+      List<String> destinations) {
+    this(
+        backend,
+        sqliteFile,
+        sqliteSynchronous,
+        jdbcUrl,
+        user,
+        password,
+        schema,
+        maxPayloadBytes,
+        maxBatch,
+        queueCapacity,
+        destinations,
+        UnassociatedPolicy.FORWARD);
   }
 
   public static StoreConfig sqlite(Path file) {
@@ -70,7 +101,8 @@ public record StoreConfig(
         maxPayloadBytes,
         maxBatch,
         queueCapacity,
-        names);
+        names,
+        unassociated);
   }
 
   public StoreConfig withSqliteSynchronous(String mode) {
@@ -85,7 +117,8 @@ public record StoreConfig(
         maxPayloadBytes,
         maxBatch,
         queueCapacity,
-        destinations);
+        destinations,
+        unassociated);
   }
 
   public StoreConfig withMaxPayloadBytes(int bytes) {
@@ -100,7 +133,24 @@ public record StoreConfig(
         bytes,
         maxBatch,
         queueCapacity,
-        destinations);
+        destinations,
+        unassociated);
+  }
+
+  public StoreConfig withUnassociated(UnassociatedPolicy policy) {
+    return new StoreConfig(
+        backend,
+        sqliteFile,
+        sqliteSynchronous,
+        jdbcUrl,
+        user,
+        password,
+        schema,
+        maxPayloadBytes,
+        maxBatch,
+        queueCapacity,
+        destinations,
+        policy);
   }
 
   boolean isSqlite() {

@@ -1007,6 +1007,412 @@ abstract class StoreContract {
             "admin|template.update|template/test-json|ok|version 2|" + Times.micros(NOW));
   }
 
+  // ---------------------------------------------------------------- re-attribution
+
+  static final String BED_A = "ICU/301/1";
+  static final String BED_B = "ICU/302/1";
+
+  /** An SpO2 reading of {@code device} at {@code bed}, naming no patient. */
+  static RawMessage bedSpo2(String id, String device, Instant ts, int percent, String bed) {
+    return raw(id, payload(device, ts, "SpO2", "" + percent, "%", bed), ts.plusSeconds(1));
+  }
+
+  private static StoredMeasurement measurement(Store store, String rawId) {
+    return store.measurements().find(all()).stream()
+        .filter(m -> m.rawId().equals(rawId))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no measurement from " + rawId));
+  }
+
+  private static List<String> subjectsOf(Store store, String... rawIds) {
+    return Arrays.stream(rawIds).map(id -> subjectOf(store, id)).toList();
+  }
+
+  private static Instant minutes(long n) {
+    return T0.plus(Duration.ofMinutes(n));
+  }
+
+  @Test
+  void aLateAdmissionReattributesEarlierMeasurementsKeepsHistoryAndQueuesThemAgain()
+      throws Exception {
+    Store store = openWithDestinations("fhir", "hl7");
+    appendAll(
+        store,
+        bedSpo2("la-before", "D1", T0, 95, BED_A),
+        bedSpo2("la-1", "D1", minutes(10), 96, BED_A),
+        bedSpo2("la-2", "D1", minutes(20), 97, BED_A),
+        bedSpo2("la-other-bed", "D2", minutes(10), 98, BED_B));
+    store.pipeline().drain();
+    for (String destination : List.of("fhir", "hl7")) {
+      deliver(store, destination, "la-before", "la-1", "la-2", "la-other-bed");
+    }
+    clock.advance(Duration.ofHours(1));
+
+    int changed =
+        store
+            .associations()
+            .associate(null, BED_A, "P1", "E1", minutes(5), "adt", "ADT^A01 MSG1 raw r1");
+
+    assertThat(changed).isEqualTo(2);
+    assertThat(subjectsOf(store, "la-before", "la-1", "la-2", "la-other-bed"))
+        .containsExactly("-", "P1", "P1", "-");
+    StoredMeasurement amended = measurement(store, "la-1");
+    assertThat(amended.status()).isEqualTo("amended");
+    assertThat(measurement(store, "la-before").status()).isEqualTo("final");
+    assertThat(store.measurements().attributionHistory(amended.id()))
+        .containsExactly(
+            new AttributionChange(
+                amended.id(), null, "P1", NOW.plus(Duration.ofHours(1)), "ADT^A01 MSG1 raw r1"));
+    assertThat(store.measurements().attributionHistory(measurement(store, "la-before").id()))
+        .isEmpty();
+    for (String destination : List.of("fhir", "hl7")) {
+      List<OutboxEntry> due = store.outbox().due(destination, 100);
+      assertThat(rawIdsOf(due)).as(destination).containsExactly("la-1", "la-2");
+      assertThat(due)
+          .allSatisfy(
+              e -> {
+                assertThat(e.attempts()).isZero();
+                assertThat(e.measurement().subject()).isEqualTo("P1");
+                assertThat(e.measurement().status()).isEqualTo("amended");
+              });
+    }
+    assertThat(count("SELECT COUNT(*) FROM outbox WHERE state = 'delivered'")).isEqualTo(4);
+    assertThat(
+            TestDb.strings(
+                config(), "SELECT subject_source FROM measurement WHERE raw_id = 'la-1'"))
+        .containsExactly("association");
+
+    // The same ADT again (a resend) changes nothing.
+    assertThat(
+            store
+                .associations()
+                .associate(null, BED_A, "P1", "E1", minutes(5), "adt", "ADT^A01 MSG1 raw r1"))
+        .isZero();
+    assertThat(store.measurements().attributionHistory(amended.id())).hasSize(1);
+    assertThat(store.associations().history(null, BED_A))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.subject()).isEqualTo("P1");
+              assertThat(a.encounter()).isEqualTo("E1");
+              assertThat(a.validFrom()).isEqualTo(minutes(5));
+              assertThat(a.validTo()).isNull();
+              assertThat(a.cause()).isEqualTo("ADT^A01 MSG1 raw r1");
+              assertThat(a.cancelled()).isFalse();
+            });
+  }
+
+  @Test
+  void aBackdatedAssociationReattributesOnlyTheIntervalItNowCovers() throws Exception {
+    Store store = open();
+    store.associations().associate("D1", null, "P1", null, T0, "api");
+    store.associations().associate("D1", null, "P3", null, minutes(30), "api");
+    appendAll(
+        store,
+        spo2("bd-1", "D1", minutes(5), 91),
+        spo2("bd-2", "D1", minutes(15), 92),
+        spo2("bd-3", "D1", minutes(25), 93),
+        spo2("bd-4", "D1", minutes(35), 94));
+    store.pipeline().drain();
+    assertThat(subjectsOf(store, "bd-1", "bd-2", "bd-3", "bd-4"))
+        .containsExactly("P1", "P1", "P1", "P3");
+
+    assertThat(store.associations().associate("D1", null, "P2", null, minutes(10), "api", "fix"))
+        .isEqualTo(2);
+
+    assertThat(subjectsOf(store, "bd-1", "bd-2", "bd-3", "bd-4"))
+        .containsExactly("P1", "P2", "P2", "P3");
+    assertThat(store.associations().history("D1", null))
+        .extracting(a -> a.subject() + " " + a.validFrom() + " " + a.validTo())
+        .containsExactly(
+            "P1 " + T0 + " " + minutes(10),
+            "P2 " + minutes(10) + " " + minutes(30),
+            "P3 " + minutes(30) + " null");
+    assertThat(store.measurements().attributionHistory(measurement(store, "bd-2").id()))
+        .extracting(AttributionChange::previousSubject, AttributionChange::subject)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("P1", "P2"));
+  }
+
+  @Test
+  void aTransferMovesAttributionAtItsTimeAndADischargeEndsIt() throws Exception {
+    Store store = openWithDestinations("fhir");
+    Associations associations = store.associations();
+    associations.associate(null, BED_A, "P1", "E1", T0, "adt", "ADT^A01 M1");
+    appendAll(
+        store,
+        bedSpo2("tr-a1", "D1", minutes(5), 91, BED_A),
+        bedSpo2("tr-a2", "D1", minutes(25), 92, BED_A),
+        bedSpo2("tr-b1", "D2", minutes(15), 93, BED_B),
+        bedSpo2("tr-b2", "D2", minutes(25), 94, BED_B),
+        bedSpo2("tr-b3", "D2", minutes(35), 95, BED_B));
+    store.pipeline().drain();
+    assertThat(subjectsOf(store, "tr-a1", "tr-a2", "tr-b1", "tr-b2", "tr-b3"))
+        .containsExactly("P1", "P1", "-", "-", "-");
+
+    int moved = associations.transfer("P1", "E1", BED_A, BED_B, minutes(20), "adt", "ADT^A02 M2");
+
+    assertThat(moved).isEqualTo(3);
+    assertThat(subjectsOf(store, "tr-a1", "tr-a2", "tr-b1", "tr-b2", "tr-b3"))
+        .containsExactly("P1", "-", "-", "P1", "P1");
+
+    assertThat(associations.end(null, BED_B, "P2", minutes(30), "ADT^A03 other"))
+        .as("a discharge of someone else leaves the bed alone")
+        .isZero();
+    int discharged = associations.end(null, BED_B, "P1", minutes(30), "ADT^A03 M3");
+
+    assertThat(discharged).isEqualTo(1);
+    assertThat(subjectsOf(store, "tr-b2", "tr-b3")).containsExactly("P1", "-");
+    assertThat(associations.history(null, BED_A))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.validTo()).isEqualTo(minutes(20));
+              assertThat(a.causes()).containsExactly("ADT^A01 M1", "ADT^A02 M2");
+            });
+    assertThat(associations.history(null, BED_B))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.validFrom()).isEqualTo(minutes(20));
+              assertThat(a.validTo()).isEqualTo(minutes(30));
+              assertThat(a.encounter()).isEqualTo("E1");
+              assertThat(a.causes()).containsExactly("ADT^A02 M2", "ADT^A03 M3");
+            });
+    assertThat(store.measurements().attributionHistory(measurement(store, "tr-b3").id()))
+        .extracting(AttributionChange::subject, AttributionChange::cause)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("P1", "ADT^A02 M2"),
+            org.assertj.core.groups.Tuple.tuple(null, "ADT^A03 M3"));
+
+    assertThat(associations.transfer("P1", "E1", BED_A, BED_B, minutes(20), "adt", "ADT^A02 M2"))
+        .isZero();
+    assertThat(associations.end(null, BED_B, "P1", minutes(30), "ADT^A03 M3")).isZero();
+    assertThat(associations.history(null, BED_A)).hasSize(1);
+    assertThat(associations.history(null, BED_B)).hasSize(1);
+    assertThat(subjectsOf(store, "tr-a1", "tr-a2", "tr-b1", "tr-b2", "tr-b3"))
+        .containsExactly("P1", "-", "-", "P1", "-");
+  }
+
+  @Test
+  void cancellingAnAdmissionRestoresWhoeverHadTheBedBefore() throws Exception {
+    Store store = open();
+    Associations associations = store.associations();
+    associations.associate(null, BED_A, "P0", "E0", T0.minus(Duration.ofHours(1)), "adt", "M0");
+    associations.associate(null, BED_A, "P1", "E1", T0, "adt", "ADT^A01 M1");
+    appendAll(
+        store,
+        bedSpo2("ca-0", "D1", minutes(-10), 90, BED_A),
+        bedSpo2("ca-1", "D1", minutes(5), 91, BED_A));
+    store.pipeline().drain();
+    assertThat(subjectsOf(store, "ca-0", "ca-1")).containsExactly("P0", "P1");
+
+    assertThat(associations.cancelAdmit(BED_A, "P1", "E1", "ADT^A11 M2")).isEqualTo(1);
+
+    assertThat(subjectsOf(store, "ca-0", "ca-1")).containsExactly("P0", "P0");
+    assertThat(associations.at(null, BED_A, minutes(5)).orElseThrow().subject()).isEqualTo("P0");
+    assertThat(associations.history(null, BED_A))
+        .extracting(a -> a.subject() + " " + a.validTo() + " " + a.cancelledAt() + " " + a.cause())
+        .containsExactly(
+            "P0 null null M0; ADT^A01 M1; ADT^A11 M2",
+            "P1 null " + NOW + " ADT^A01 M1; ADT^A11 M2");
+
+    assertThat(associations.cancelAdmit(BED_A, "P1", "E1", "ADT^A11 M2")).isZero();
+    assertThat(associations.cancelAdmit(BED_A, "P1", "E1", "ADT^A11 M2-resent")).isZero();
+    assertThat(associations.associate(null, BED_A, "P1", "E1", T0, "adt", "ADT^A01 M1"))
+        .as("the cancelled admission, resent late, stays cancelled")
+        .isZero();
+    assertThat(associations.history(null, BED_A)).hasSize(2);
+    assertThat(subjectsOf(store, "ca-0", "ca-1")).containsExactly("P0", "P0");
+  }
+
+  @Test
+  void cancellingATransferReturnsThePatientToTheirPreviousBed() throws Exception {
+    Store store = open();
+    Associations associations = store.associations();
+    associations.associate(null, BED_A, "P1", "E1", T0, "adt", "ADT^A01 M1");
+    associations.transfer("P1", "E1", BED_A, BED_B, minutes(20), "adt", "ADT^A02 M2");
+    appendAll(
+        store,
+        bedSpo2("ct-a", "D1", minutes(25), 91, BED_A),
+        bedSpo2("ct-b", "D2", minutes(25), 92, BED_B));
+    store.pipeline().drain();
+    assertThat(subjectsOf(store, "ct-a", "ct-b")).containsExactly("-", "P1");
+
+    assertThat(associations.cancelTransfer("P1", "E1", BED_A, null, "ADT^A12 M3")).isEqualTo(2);
+
+    assertThat(subjectsOf(store, "ct-a", "ct-b")).containsExactly("P1", "-");
+    assertThat(associations.history(null, BED_A))
+        .singleElement()
+        .satisfies(a -> assertThat(a.validTo()).isNull());
+    assertThat(associations.history(null, BED_B))
+        .singleElement()
+        .satisfies(a -> assertThat(a.cancelledAt()).isEqualTo(NOW));
+
+    assertThat(associations.cancelTransfer("P1", "E1", BED_A, BED_B, "ADT^A12 M3")).isZero();
+    assertThat(associations.cancelTransfer("P1", "E1", BED_A, BED_B, "ADT^A12 M3-again")).isZero();
+    assertThat(subjectsOf(store, "ct-a", "ct-b")).containsExactly("P1", "-");
+  }
+
+  @Test
+  void cancellingADischargeReopensTheStayUpToTheBedsNextPatient() throws Exception {
+    Store store = open();
+    Associations associations = store.associations();
+    associations.associate(null, BED_A, "P1", null, T0, "adt", "ADT^A01 M1");
+    associations.end(null, BED_A, "P1", minutes(30), "ADT^A03 M2");
+    associations.associate(null, BED_A, "P2", null, minutes(50), "adt", "ADT^A01 M3");
+    appendAll(
+        store,
+        bedSpo2("cd-gap", "D1", minutes(40), 91, BED_A),
+        bedSpo2("cd-p2", "D1", minutes(55), 92, BED_A));
+    store.pipeline().drain();
+    assertThat(subjectsOf(store, "cd-gap", "cd-p2")).containsExactly("-", "P2");
+
+    assertThat(associations.cancelDischarge(BED_A, "P1", null, "ADT^A13 M4")).isEqualTo(1);
+
+    assertThat(subjectsOf(store, "cd-gap", "cd-p2")).containsExactly("P1", "P2");
+    assertThat(associations.history(null, BED_A))
+        .extracting(a -> a.subject() + " " + a.validFrom() + " " + a.validTo())
+        .containsExactly("P1 " + T0 + " " + minutes(50), "P2 " + minutes(50) + " null");
+    assertThat(associations.cancelDischarge(BED_A, "P1", null, "ADT^A13 M4")).isZero();
+    assertThat(associations.cancelDischarge(BED_A, "P1", null, "ADT^A13 M4-again")).isZero();
+  }
+
+  @Test
+  void aPatientNamedByTheDeviceMessageIsNeverReattributed() throws Exception {
+    Store store = openWithDestinations("fhir");
+    appendAll(
+        store,
+        TestPatientDecoder.spo2("ms-named", "D1", minutes(5), 95, BED_A, "PX"),
+        bedSpo2("ms-bed", "D1", minutes(6), 96, BED_A));
+    store.pipeline().drain();
+    deliver(store, "fhir", "ms-named", "ms-bed");
+
+    assertThat(store.associations().associate(null, BED_A, "P1", null, T0, "adt", "M1"))
+        .isEqualTo(1);
+    assertThat(store.associations().cancelAdmit(BED_A, "P1", null, "M2")).isEqualTo(1);
+
+    StoredMeasurement named = measurement(store, "ms-named");
+    assertThat(named.subject()).isEqualTo("PX");
+    assertThat(named.status()).isEqualTo("final");
+    assertThat(store.measurements().attributionHistory(named.id())).isEmpty();
+    assertThat(
+            TestDb.strings(
+                config(), "SELECT subject_source FROM measurement WHERE raw_id = 'ms-named'"))
+        .containsExactly("message");
+    assertThat(store.measurements().attributionHistory(measurement(store, "ms-bed").id()))
+        .extracting(AttributionChange::subject)
+        .containsExactly("P1", null);
+    assertThat(rawIdsOf(store.outbox().due("fhir", 10))).containsExactly("ms-bed");
+  }
+
+  @Test
+  void heldMeasurementsAreQueuedOnlyOnceAnAssociationNamesTheirPatient() throws Exception {
+    Store store =
+        open(
+            config().withDestinations(List.of("fhir")).withUnassociated(UnassociatedPolicy.HOLD),
+            KEEP_ALL);
+    store.associations().associate("D2", null, "P9", null, T0, "api");
+    appendAll(
+        store,
+        bedSpo2("h-1", "D1", minutes(5), 91, BED_A),
+        bedSpo2("h-2", "D1", minutes(10), 92, BED_A),
+        spo2("h-known", "D2", minutes(5), 93));
+    store.pipeline().drain();
+
+    assertThat(store.unassociated().policy()).isEqualTo(UnassociatedPolicy.HOLD);
+    assertThat(store.unassociated().heldCount()).isEqualTo(2);
+    assertThat(store.unassociated().held(10))
+        .extracting(StoredMeasurement::rawId)
+        .containsExactly("h-1", "h-2");
+    assertThat(rawIdsOf(store.outbox().due("fhir", 10))).containsExactly("h-known");
+    assertThat(store.measurements().count()).isEqualTo(3);
+
+    assertThat(store.associations().associate(null, BED_A, "P1", null, T0, "adt", "M1"))
+        .isEqualTo(2);
+
+    assertThat(store.unassociated().heldCount()).isZero();
+    assertThat(rawIdsOf(store.outbox().due("fhir", 10))).containsExactly("h-known", "h-1", "h-2");
+    assertThat(measurement(store, "h-1").status())
+        .as("released, not amended: no destination has seen it")
+        .isEqualTo("final");
+    assertThat(measurement(store, "h-1").subject()).isEqualTo("P1");
+  }
+
+  @Test
+  void theForwardPolicyQueuesMeasurementsWithoutAPatient() throws Exception {
+    Store store = openWithDestinations("fhir");
+    appendAll(store, bedSpo2("fw-1", "D1", minutes(5), 91, BED_A));
+    store.pipeline().drain();
+
+    assertThat(store.unassociated().policy()).isEqualTo(UnassociatedPolicy.FORWARD);
+    assertThat(store.unassociated().heldCount()).isZero();
+    assertThat(rawIdsOf(store.outbox().due("fhir", 10))).containsExactly("fw-1");
+    assertThat(subjectOf(store, "fw-1")).isEqualTo("-");
+  }
+
+  @Test
+  void theDropPolicyStoresNoMeasurementWithoutAPatientAndCountsIt() throws Exception {
+    Store store =
+        open(
+            config().withDestinations(List.of("fhir")).withUnassociated(UnassociatedPolicy.DROP),
+            KEEP_ALL);
+    store.associations().associate("D2", null, "P9", null, T0, "api");
+    appendAll(
+        store,
+        bedSpo2("dr-1", "D1", minutes(5), 91, BED_A),
+        bedSpo2("dr-2", "D1", minutes(10), 92, BED_A),
+        spo2("dr-known", "D2", minutes(5), 93));
+    store.pipeline().drain();
+
+    assertThat(store.measurements().find(all()))
+        .extracting(StoredMeasurement::rawId)
+        .containsExactly("dr-known");
+    assertThat(store.unassociated().dropped()).isEqualTo(2);
+    assertThat(store.unassociated().heldCount()).isZero();
+    assertThat(rawIdsOf(store.outbox().due("fhir", 10))).containsExactly("dr-known");
+    assertThat(rawState("dr-1")).isEqualTo("processed");
+  }
+
+  @Test
+  void anAssociationStartingWhenAnotherDidSupersedesItAndADischargeNeedNotNameTheBed()
+      throws Exception {
+    Store store = open();
+    Associations associations = store.associations();
+    associations.associate(null, BED_A, "P1", "E1", T0, "adt", "M1");
+    appendAll(store, bedSpo2("sup-1", "D1", minutes(5), 91, BED_A));
+    store.pipeline().drain();
+
+    assertThat(associations.associate(null, BED_A, "P2", "E2", T0, "adt", "M2")).isEqualTo(1);
+
+    assertThat(subjectOf(store, "sup-1")).isEqualTo("P2");
+    assertThat(associations.history(null, BED_A))
+        .extracting(a -> a.subject() + " " + a.cancelled())
+        .containsExactly("P1 true", "P2 false");
+
+    assertThat(associations.end(null, null, "P2", minutes(3), "M3")).isEqualTo(1);
+    assertThat(subjectOf(store, "sup-1")).isEqualTo("-");
+    assertThat(associations.at(null, BED_A, minutes(1)).orElseThrow().subject()).isEqualTo("P2");
+    assertThat(associations.at(null, BED_A, minutes(3))).isEmpty();
+  }
+
+  @Test
+  void purgingAMeasurementPurgesItsAttributionHistory() throws Exception {
+    Store store =
+        open(
+            config().withDestinations(List.of("fhir")),
+            new RetentionPolicy(null, Duration.ofDays(30), 0, 0));
+    Instant old = NOW.minus(Duration.ofDays(40));
+    appendAll(store, bedSpo2("ph-old", "D1", old, 91, BED_A));
+    store.pipeline().drain();
+    store.associations().associate(null, BED_A, "P1", null, old.minusSeconds(60), "adt", "M1");
+    deliver(store, "fhir", "ph-old");
+    assertThat(count("SELECT COUNT(*) FROM attribution_history")).isEqualTo(1);
+
+    assertThat(store.retention().purge().measurementsPurged()).isEqualTo(1);
+
+    assertThat(count("SELECT COUNT(*) FROM attribution_history")).isZero();
+  }
+
   // ---------------------------------------------------------------- concurrency
 
   @Test

@@ -58,7 +58,9 @@ final class TestPipeline {
       ucum = UcumUnits.load();
     }
     return new MessageProcessor(
-        List.of(new JsonTemplateDecoder(TemplateLoader.loadDirectory(resource("templates")))),
+        List.of(
+            new JsonTemplateDecoder(TemplateLoader.loadDirectory(resource("templates"))),
+            new TestPatientDecoder()),
         new Harmonizer(
             terminology,
             new UnitResolver(UnitAliases.shipped(), ucum),

@@ -1,7 +1,10 @@
 package org.vitalbridge.core.pipeline;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.vitalbridge.core.harmonize.HarmonizeResult;
 import org.vitalbridge.core.harmonize.Harmonizer;
 import org.vitalbridge.core.mapping.MappingResult;
@@ -11,20 +14,47 @@ import org.vitalbridge.core.model.RawMessage;
 import org.vitalbridge.core.model.Rejection;
 import org.vitalbridge.core.model.RejectionReason;
 
-/** Decode then harmonize: a raw message in, measurements and rejections out. Stateless. */
+/**
+ * Decode then harmonize: a raw message in, measurements and rejections out. Deterministic: the same
+ * bytes give the same outcomes, which is what lets an adapter that had to decode a message before
+ * acknowledging it ({@link #remember}) spare the pipeline worker decoding it again.
+ */
 public final class MessageProcessor {
   public static final String STAGE_DECODE = "decode";
   public static final String STAGE_HARMONIZE = "harmonize";
 
+  /** Enough for the pipeline's lag under load; an evicted entry is simply decoded again. */
+  private static final int REMEMBERED = 4096;
+
   private final List<PayloadDecoder> decoders;
   private final Harmonizer harmonizer;
+  private final Map<String, List<Outcome>> remembered =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(256, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, List<Outcome>> eldest) {
+              return size() > REMEMBERED;
+            }
+          });
 
   public MessageProcessor(List<PayloadDecoder> decoders, Harmonizer harmonizer) {
     this.decoders = List.copyOf(decoders);
     this.harmonizer = harmonizer;
   }
 
+  /**
+   * Keeps the outcomes an adapter computed for {@code rawId} (to answer its sender) so that {@link
+   * #process} of that journaled message returns them once instead of decoding the bytes again.
+   */
+  public void remember(String rawId, List<Outcome> outcomes) {
+    remembered.put(rawId, List.copyOf(outcomes));
+  }
+
   public List<Outcome> process(RawMessage message) {
+    List<Outcome> known = remembered.remove(message.id());
+    if (known != null) {
+      return known;
+    }
     for (PayloadDecoder decoder : decoders) {
       if (decoder.accepts(message.contentType())) {
         return harmonize(decoder.decode(message), message);

@@ -7,7 +7,13 @@ import java.util.Map;
 
 /** The whole configuration, as read from YAML (defaults, then a file, then the environment). */
 public record VitalBridgeConfig(
-    Store store, Retention retention, Harmonizer harmonizer, Path templates, Http http, Fhir fhir) {
+    Store store,
+    Retention retention,
+    Harmonizer harmonizer,
+    Path templates,
+    Http http,
+    Fhir fhir,
+    Hl7 hl7) {
 
   /**
    * @param postgresqlPassword from the environment ({@code VITALBRIDGE_STORE_POSTGRESQLPASSWORD})
@@ -43,6 +49,36 @@ public record VitalBridgeConfig(
       Map<String, List<String>> unitAliases) {}
 
   public record Http(String host, int port) {}
+
+  /**
+   * HL7 v2: the MLLP listener (PCD-01 and ADT in), what happens to measurements no association
+   * names a patient for, and the ORU^R01 destination (out).
+   *
+   * @param unassociated {@code forward} (without subject), {@code hold} (stored, sent once an
+   *     association names the patient) or {@code drop}
+   */
+  public record Hl7(Mllp mllp, String unassociated, Hl7Destination destination) {}
+
+  public record Mllp(
+      boolean enabled,
+      String host,
+      int port,
+      int maxConnections,
+      Duration idleTimeout,
+      String defaultCharset,
+      Duration commitTimeout) {}
+
+  public record Hl7Destination(
+      boolean enabled,
+      String host,
+      int port,
+      boolean tls,
+      String receivingApplication,
+      String receivingFacility,
+      String sendingApplication,
+      String patientAssigningAuthority,
+      Duration ackTimeout,
+      int maxMessagesPerPoll) {}
 
   /** The FHIR R4 REST destination; secrets come from the environment only. */
   public record Fhir(

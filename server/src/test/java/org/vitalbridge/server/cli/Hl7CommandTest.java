@@ -6,17 +6,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class Hl7CommandTest {
   private static final Path FIXTURES =
       Path.of("..", "hl7v2", "src", "test", "resources", "pcd01").toAbsolutePath().normalize();
 
   @Test
-  void printsOutcomesAndOneAckPerMessageAndReAcknowledgesAResend() throws Exception {
+  void printsOutcomesAndOneAckPerMessageAndReAcknowledgesAResend(@TempDir Path dir)
+      throws Exception {
+    Path orm = dir.resolve("orm-o01.hl7");
+    Files.writeString(
+        orm,
+        Files.readString(FIXTURES.resolve("oru-mixed.hl7"))
+            .replace("ORU^R01^ORU_R01|MSG0001", "ORM^O01^ORM_O01|ORM0001"));
     StringWriter out = new StringWriter();
     int exit =
         Main.execute(
@@ -25,7 +33,7 @@ class Hl7CommandTest {
             "hl7",
             FIXTURES.resolve("oru-mixed.hl7").toString(),
             FIXTURES.resolve("oru-mixed.hl7").toString(),
-            FIXTURES.resolve("adt-a01.hl7").toString());
+            orm.toString());
 
     assertThat(exit).isZero();
     List<JsonNode> lines = new ArrayList<>();

@@ -5,12 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +31,7 @@ class RunCommandIT {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private Process process;
+  private int mllpPort;
 
   @AfterEach
   void stop() {
@@ -42,6 +47,7 @@ class RunCommandIT {
   }
 
   private Process start(Path dir, int port) throws IOException {
+    mllpPort = freePort();
     ProcessBuilder pb =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -52,6 +58,7 @@ class RunCommandIT {
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("out.log").toFile());
     pb.environment().put("VITALBRIDGE_HTTP_PORT", Integer.toString(port));
+    pb.environment().put("VITALBRIDGE_HL7_MLLP_PORT", Integer.toString(mllpPort));
     pb.environment().put("VITALBRIDGE_STORE_SQLITEFILE", dir.resolve("vb.db").toString());
     return pb.start();
   }
@@ -64,6 +71,28 @@ class RunCommandIT {
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Numeric OBX rows in examples/pcd01-oru.hl7. */
+  private static final int PCD01_EXAMPLE_OBX = 4;
+
+  /** One PCD-01 message over MLLP (VT … FS CR), its acknowledgment back. */
+  private String sendMllp(String er7) throws IOException {
+    byte[] payload = er7.replace("\r\n", "\r").replace('\n', '\r').getBytes(StandardCharsets.UTF_8);
+    try (Socket s = new Socket("127.0.0.1", mllpPort)) {
+      s.setSoTimeout(30_000);
+      OutputStream out = s.getOutputStream();
+      out.write(0x0b);
+      out.write(payload);
+      out.write(new byte[] {0x1c, 0x0d});
+      out.flush();
+      ByteArrayOutputStream ack = new ByteArrayOutputStream();
+      int b;
+      while ((b = s.getInputStream().read()) != -1 && b != 0x1c) {
+        ack.write(b);
+      }
+      return ack.toString(StandardCharsets.UTF_8);
+    }
   }
 
   private static JsonNode health(int port) throws IOException, InterruptedException {
@@ -91,21 +120,23 @@ class RunCommandIT {
     HttpResponse<String> unmapped = post(port, "application/json", "{\"unknown\":true}".getBytes());
     HttpResponse<String> wrongType = post(port, "text/plain", "hello".getBytes());
     HttpResponse<String> tooLarge = post(port, "application/json", new byte[1_048_577]);
+    String ack = sendMllp(Files.readString(ROOT.resolve("examples/pcd01-oru.hl7")));
 
     assertThat(accepted.statusCode()).isEqualTo(202);
     assertThat(unmapped.statusCode()).isEqualTo(202);
     assertThat(wrongType.statusCode()).isEqualTo(415);
     assertThat(wrongType.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     assertThat(tooLarge.statusCode()).isEqualTo(413);
+    assertThat(ack).contains("MSA|AA|");
     assertThat(JSON.readTree(tooLarge.body()).get("status").asInt()).isEqualTo(413);
     await()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () -> {
               JsonNode h = health(port);
-              assertThat(h.get("measurements").asLong()).isEqualTo(6);
+              assertThat(h.get("measurements").asLong()).isEqualTo(6 + PCD01_EXAMPLE_OBX);
               assertThat(h.get("openQuarantine").asLong()).isEqualTo(1);
-              assertThat(h.get("rawMessages").asLong()).isEqualTo(2);
+              assertThat(h.get("rawMessages").asLong()).isEqualTo(3);
             });
 
     process.destroy();
@@ -133,6 +164,7 @@ class RunCommandIT {
             .redirectErrorStream(true)
             .redirectOutput(second.resolve("out.log").toFile());
     pb.environment().put("VITALBRIDGE_HTTP_PORT", Integer.toString(freePort()));
+    pb.environment().put("VITALBRIDGE_HL7_MLLP_PORT", Integer.toString(freePort()));
     pb.environment().put("VITALBRIDGE_STORE_SQLITEFILE", dir.resolve("vb.db").toString());
     Process other = pb.start();
 

@@ -1,0 +1,31 @@
+package org.vitalbridge.store;
+
+import java.util.Locale;
+
+/** What the store does with a measurement no patient can be attributed to when it is processed. */
+public enum UnassociatedPolicy {
+  /** Stored and queued to every destination without a subject (a late association amends it). */
+  FORWARD,
+  /**
+   * Stored but queued nowhere until an association names its patient, so destinations never see an
+   * orphan reading; held measurements stay visible in {@link Unassociated}.
+   */
+  HOLD,
+  /** Not stored; only counted. */
+  DROP;
+
+  /** Reads the configuration value {@code forward}, {@code hold} or {@code drop}. */
+  public static UnassociatedPolicy of(String value) {
+    for (UnassociatedPolicy p : values()) {
+      if (p.name().equals(value.strip().toUpperCase(Locale.ROOT))) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException(
+        "store unassociated must be forward, hold or drop, not " + value);
+  }
+
+  public String code() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

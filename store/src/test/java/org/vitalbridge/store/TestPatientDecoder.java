@@ -1,0 +1,43 @@
+package org.vitalbridge.store;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.vitalbridge.core.mapping.MappingResult;
+import org.vitalbridge.core.model.DeviceReading;
+import org.vitalbridge.core.model.RawMessage;
+import org.vitalbridge.core.pipeline.PayloadDecoder;
+import org.vitalbridge.core.time.TimeFormat;
+import org.vitalbridge.core.time.TimeSpec;
+
+/**
+ * A reading whose message names its patient, as HL7 PID-3 does (the JSON test template cannot):
+ * {@code device|time|label|value|unit|bed|patient}.
+ */
+final class TestPatientDecoder implements PayloadDecoder {
+  static final String CONTENT_TYPE = "text/x-test-patient";
+
+  @Override
+  public boolean accepts(String contentType) {
+    return CONTENT_TYPE.equals(contentType);
+  }
+
+  @Override
+  public MappingResult decode(RawMessage message) {
+    String[] f = new String(message.payload(), StandardCharsets.UTF_8).split("\\|", -1);
+    return new MappingResult.Mapped(
+        "test-patient@1",
+        List.of(
+            new DeviceReading(
+                f[0], f[2], f[3], f[4], f[1], TimeSpec.of(TimeFormat.ISO), null, f[5], f[6])));
+  }
+
+  /** An SpO2 reading naming {@code patient}, received one second after {@code ts}. */
+  static RawMessage spo2(
+      String id, String device, Instant ts, int percent, String bed, String patient) {
+    String payload =
+        String.join("|", device, ts.toString(), "SpO2", "" + percent, "%", bed, patient);
+    return TestPipeline.raw(
+        id, payload.getBytes(StandardCharsets.UTF_8), CONTENT_TYPE, ts.plusSeconds(1));
+  }
+}
