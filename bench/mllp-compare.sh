@@ -14,6 +14,7 @@ ROUNDS=${3:-3}
 PEERS=${BENCH_PEERS:-../shared/bench-peers}
 JAR=bench/target/benchmarks.jar
 WORK=$(mktemp -d)
+declare -A JAVA_OPTS_FOR=([vitalbridge]="${VB_JAVA_OPTS:-}")
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 javac -nowarn -d "$WORK" -cp "$JAR" "$PEERS/HapiServer.java" "$PEERS/MllpLoad.java" 2>/dev/null
@@ -25,7 +26,7 @@ free_port() {
 against() {
   local name=$1 main=$2 port pid
   port=$(free_port)
-  java -cp "$WORK:$JAR" "$main" "$port" "${@:3}" >"$WORK/$name.log" 2>&1 &
+  java ${JAVA_OPTS_FOR[$name]:-} -cp "$WORK:$JAR" "$main" "$port" "${@:3}" >"$WORK/$name.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do
     grep -q "listening" "$WORK/$name.log" 2>/dev/null && break

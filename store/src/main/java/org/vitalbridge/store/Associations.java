@@ -278,15 +278,17 @@ public final class Associations {
     try (Connection c = db.connection()) {
       attributionLock.lock();
       try {
-        return Transactions.inTransaction(
-            c,
-            () -> {
-              takeWriteLock(c);
-              Instant now = clock.instant();
-              AssociationChanges changes = new AssociationChanges(c, now, cause);
-              operation.apply(c, changes);
-              return reattribution.run(c, changes.affected(), now, cause);
-            });
+        return db.write(
+            () ->
+                Transactions.inTransaction(
+                    c,
+                    () -> {
+                      takeWriteLock(c);
+                      Instant now = clock.instant();
+                      AssociationChanges changes = new AssociationChanges(c, now, cause);
+                      operation.apply(c, changes);
+                      return reattribution.run(c, changes.affected(), now, cause);
+                    }));
       } finally {
         attributionLock.unlock();
       }

@@ -27,6 +27,8 @@ final class Database implements AutoCloseable {
   private static final java.util.Set<Path> OPEN_IN_THIS_JVM =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+  private final java.util.concurrent.locks.ReentrantLock writeLock =
+      new java.util.concurrent.locks.ReentrantLock();
   private final HikariDataSource pool;
   private final boolean sqlite;
   private final Path sqliteFile;
@@ -259,6 +261,24 @@ final class Database implements AutoCloseable {
 
   Connection connection() throws SQLException {
     return pool.getConnection();
+  }
+
+  /**
+   * Runs a write transaction. SQLite has one writer at a time and a writer that finds the lock
+   * taken sleeps in steps of 1, 2, 5, 10… ms (its busy handler); the journal's commit (on the
+   * acknowledgment path) and the pipeline's batches therefore queue on this lock instead, and the
+   * next writer starts the moment the last one commits. PostgreSQL writes concurrently.
+   */
+  <T> T write(Transactions.Work<T> work) throws SQLException {
+    if (!sqlite) {
+      return work.run();
+    }
+    writeLock.lock();
+    try {
+      return work.run();
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   /**

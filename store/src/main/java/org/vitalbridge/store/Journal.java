@@ -161,6 +161,10 @@ public final class Journal implements AutoCloseable {
       connection.setAutoCommit(false);
       insert = connection.prepareStatement(INSERT);
     }
+    db.write(() -> insertAndCommit(batch));
+  }
+
+  private Void insertAndCommit(List<Pending> batch) throws SQLException {
     try {
       for (Pending p : batch) {
         RawMessage m = p.message();
@@ -176,6 +180,7 @@ public final class Journal implements AutoCloseable {
       }
       insert.executeBatch();
       connection.commit();
+      return null;
     } catch (SQLException e) {
       insert.clearBatch();
       connection.rollback();

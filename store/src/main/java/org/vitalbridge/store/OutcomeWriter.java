@@ -86,8 +86,14 @@ final class OutcomeWriter {
   private final ReentrantLock attributionLock;
   private final AtomicLong dropped = new AtomicLong();
 
+  private final Database db;
+
   OutcomeWriter(
-      List<String> destinations, UnassociatedPolicy unassociated, ReentrantLock attributionLock) {
+      Database db,
+      List<String> destinations,
+      UnassociatedPolicy unassociated,
+      ReentrantLock attributionLock) {
+    this.db = db;
     this.destinations = List.copyOf(destinations);
     this.unassociated = unassociated;
     this.attributionLock = attributionLock;
@@ -108,13 +114,15 @@ final class OutcomeWriter {
     attributionLock.lock();
     try {
       Written w =
-          Transactions.inTransaction(
-              c,
-              () -> {
-                Written written = write(c, batch, now);
-                also.run();
-                return written;
-              });
+          db.write(
+              () ->
+                  Transactions.inTransaction(
+                      c,
+                      () -> {
+                        Written written = write(c, batch, now);
+                        also.run();
+                        return written;
+                      }));
       dropped.addAndGet(w.dropped());
       return w.states();
     } finally {

@@ -29,7 +29,7 @@ public final class Store implements AutoCloseable {
     // One lock orders the pipeline's writes and association changes (see OutcomeWriter#commit).
     ReentrantLock attributionLock = new ReentrantLock();
     OutcomeWriter writer =
-        new OutcomeWriter(config.destinations(), config.unassociated(), attributionLock);
+        new OutcomeWriter(db, config.destinations(), config.unassociated(), attributionLock);
     this.pipeline = new PipelineWorker(db, processor, writer, clock);
     this.journal = new Journal(db, config, pipeline::signal);
     this.measurements = new MeasurementQueries(db);
