@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.vitalbridge.core.harmonize.MeasurementIds;
 import org.vitalbridge.core.model.Measurement;
 import org.vitalbridge.core.model.MeasurementStatus;
 import org.vitalbridge.core.model.MetricCode;
@@ -145,7 +146,7 @@ final class Pcd01Encoder {
   private void order(OBR obr, String controlId, List<Measurement> measurements)
       throws DataTypeException {
     obr.getSetIDOBR().setValue("1");
-    obr.getFillerOrderNumber().getEntityIdentifier().setValue(controlId);
+    obr.getFillerOrderNumber().getEntityIdentifier().setValue(fillerOrderNumber(measurements));
     obr.getFillerOrderNumber().getNamespaceID().setValue(config.sendingApplication());
     CWE service = obr.getUniversalServiceIdentifier();
     service.getIdentifier().setValue("182777000");
@@ -154,6 +155,20 @@ final class Pcd01Encoder {
     Instant earliest =
         measurements.stream().map(Measurement::observedAt).min(Comparator.naturalOrder()).get();
     obr.getObservationDateTime().setValue(dtm(earliest));
+  }
+
+  /**
+   * OBR-3 names the result, not the transmission: derived from the measurement ids alone, so a
+   * correction (OBX-11 C after a re-attribution, new MSH-10) carries the OBR-3 of the result it
+   * replaces and the EHR can file it over the original.
+   */
+  static String fillerOrderNumber(List<Measurement> measurements) {
+    List<String> ids = new ArrayList<>();
+    for (Measurement m : measurements) {
+      ids.add(m.id().toString());
+    }
+    ids.sort(null);
+    return MeasurementIds.derived("oru-result|" + String.join(",", ids)).toString();
   }
 
   private static void observation(OBX obx, int setId, Row row) throws HL7Exception {

@@ -75,7 +75,9 @@ class Pcd01EncoderTest {
     assertThat(segments.get(2)).isEqualTo("PV1||I|ICU^301^1");
     assertThat(segments.get(3))
         .isEqualTo(
-            "OBR|1||VB0001^VitalBridge|182777000^monitoring of patient^SNOMED-CT|||"
+            "OBR|1||"
+                + Pcd01Encoder.fillerOrderNumber(fromFixture("oru-containment.hl7"))
+                + "^VitalBridge|182777000^monitoring of patient^SNOMED-CT|||"
                 + "20261124101500+0000");
   }
 
@@ -155,6 +157,18 @@ class Pcd01EncoderTest {
 
     assertThat(field(obx.get(1), 11)).isEqualTo("C");
     assertThat(field(obx.get(0), 11)).isEqualTo("X");
+  }
+
+  @Test
+  void aCorrectionCarriesTheFillerOrderNumberOfTheResultItReplaces() throws Exception {
+    Measurement original = spo2(DEVICE, "97", NOW.minusSeconds(60), null);
+    Measurement corrected =
+        original.associatedWith("P2", original.location()).withStatus(MeasurementStatus.AMENDED);
+
+    String first = segments(ENCODER.er7(List.of(original), "VB0001")).get(3);
+    String correction = segments(ENCODER.er7(List.of(corrected), "VB0002")).get(3);
+
+    assertThat(field(correction, 3)).isEqualTo(field(first, 3)).isNotEqualTo("VB0001^VitalBridge");
   }
 
   @Test
