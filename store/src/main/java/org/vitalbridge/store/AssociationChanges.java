@@ -9,9 +9,11 @@ import java.util.Objects;
 
 /**
  * The row changes of one association operation, inside its transaction. Keeps at most one live
- * association per device (or bed) at any instant, records the operation's cause on every row it
- * touches, and collects the intervals whose attribution may have changed, so that measurements are
- * re-evaluated once against the final state (never against a half-applied one).
+ * association per device (or bed) at any instant and at most one live bed association per patient
+ * (a patient occupies one bed at a time, whatever order the ADT feed arrives in), records the
+ * operation's cause on every row it touches, and collects the intervals whose attribution may have
+ * changed, so that measurements are re-evaluated once against the final state (never against a
+ * half-applied one).
  */
 final class AssociationChanges {
   private final Connection c;
@@ -32,6 +34,9 @@ final class AssociationChanges {
   /**
    * Adds an association from {@code from}. It ends where the next later one starts (a backdated
    * one), closes the one it interrupts at its start, and supersedes one starting at the same time.
+   * A bed association also ends where the patient's next one at another bed starts (a transfer out
+   * applied before the admission), and ends, at its start, the patient's stay at another bed that
+   * began earlier and is still valid then.
    */
   void associate(
       String device, String location, String subject, String encounter, Instant from, String source)
@@ -48,8 +53,17 @@ final class AssociationChanges {
       } else if (a.covers(from)) {
         AssociationRows.setValidTo(c, a, from, cause);
         to = later(to, a.validTo());
-      } else if (a.validFrom().isAfter(from) && (end == null || a.validFrom().isBefore(end))) {
-        end = a.validFrom();
+      } else if (a.validFrom().isAfter(from)) {
+        end = earlier(end, a.validFrom());
+      }
+    }
+    if (device == null) {
+      for (Association a : otherBeds(subject, location)) {
+        if (a.validFrom().isBefore(from) && a.covers(from)) {
+          end(a, from);
+        } else if (a.validFrom().isAfter(from)) {
+          end = earlier(end, a.validFrom());
+        }
       }
     }
     AssociationRows.insert(c, device, location, subject, encounter, from, end, source, cause);
@@ -82,7 +96,10 @@ final class AssociationChanges {
     }
   }
 
-  /** Re-opens an ended association up to the next live one of its device or bed, if any. */
+  /**
+   * Re-opens an ended association up to the next live one of its device or bed, or, for a bed
+   * association, the patient's next one at another bed, if any.
+   */
   void reopen(long seq) throws SQLException {
     Association a = AssociationRows.bySeq(c, seq);
     if (a.cancelled()) {
@@ -92,9 +109,15 @@ final class AssociationChanges {
     for (Association other : AssociationRows.of(c, a.device(), a.location())) {
       if (!other.cancelled()
           && other.seq() != a.seq()
-          && other.validFrom().isAfter(a.validFrom())
-          && (next == null || other.validFrom().isBefore(next))) {
-        next = other.validFrom();
+          && other.validFrom().isAfter(a.validFrom())) {
+        next = earlier(next, other.validFrom());
+      }
+    }
+    if (a.device() == null) {
+      for (Association other : otherBeds(a.subject(), a.location())) {
+        if (other.validFrom().isAfter(a.validFrom())) {
+          next = earlier(next, other.validFrom());
+        }
       }
     }
     if (Objects.equals(next, a.validTo())) {
@@ -105,6 +128,30 @@ final class AssociationChanges {
         a.validTo() == null || (next != null && next.isBefore(a.validTo())) ? next : a.validTo();
     affected.add(
         new Reattribution.Interval(a.device(), a.location(), from, later(a.validTo(), next)));
+  }
+
+  /**
+   * The patient's live bed associations at beds other than {@code bed} that cover some time (a
+   * transfer ending one at its own start leaves an empty one, which occupies no bed).
+   */
+  private List<Association> otherBeds(String subject, String bed) throws SQLException {
+    List<Association> out = new ArrayList<>();
+    for (Association a : AssociationRows.bedsOf(c, subject)) {
+      if (!a.cancelled()
+          && !a.location().equals(bed)
+          && (a.validTo() == null || a.validTo().isAfter(a.validFrom()))) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  /** The earlier of two starts, {@code null} (none yet) counting as none. */
+  private static Instant earlier(Instant a, Instant b) {
+    if (a == null) {
+      return b;
+    }
+    return b.isBefore(a) ? b : a;
   }
 
   /** The later of two ends, {@code null} (open) being the latest. */

@@ -14,10 +14,12 @@ import java.util.function.Predicate;
 
 /**
  * Time-bounded patient associations of a device or a bed: at any instant at most one is valid for a
- * device (or bed). Every change re-attributes, in the same transaction, the measurements whose
- * patient it changes (see {@link Reattribution}) and returns how many. Cancelled associations are
- * kept as history and attribute nothing. Each operation is idempotent: applied again with the same
- * content (or the same non-null cause) it changes nothing.
+ * device (or bed), and at most one bed association for a patient, whatever order the changes arrive
+ * in: a bed association ends where the patient's next one at another bed starts, and a new one ends
+ * the patient's stay at another bed that began earlier. Every change re-attributes, in the same
+ * transaction, the measurements whose patient it changes (see {@link Reattribution}) and returns
+ * how many. Cancelled associations are kept as history and attribute nothing. Each operation is
+ * idempotent: applied again with the same content (or the same non-null cause) it changes nothing.
  */
 public final class Associations {
   private final Database db;

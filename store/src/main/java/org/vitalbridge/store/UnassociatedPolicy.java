@@ -7,8 +7,13 @@ public enum UnassociatedPolicy {
   /** Stored and queued to every destination without a subject (a late association amends it). */
   FORWARD,
   /**
-   * Stored but queued nowhere until an association names its patient, so destinations never see an
-   * orphan reading; held measurements stay visible in {@link Unassociated}.
+   * Stored but queued nowhere until an association names its patient, so a destination never
+   * receives a reading that has never had a patient; held measurements stay visible in {@link
+   * Unassociated}. Once queued for a patient (delivered yet or not), a measurement is never held
+   * again: when a cancel (ADT A11) or a correction (a discharge, transfer or association that
+   * arrives late, a cancelled transfer) later takes its patient away and names no other, {@link
+   * Reattribution} sends it again without a patient, as an amended correction, so that the
+   * destination learns the reading is not that patient's.
    */
   HOLD,
   /** Not stored; only counted. */

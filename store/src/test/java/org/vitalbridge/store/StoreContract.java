@@ -1395,6 +1395,154 @@ abstract class StoreContract {
     assertThat(associations.at(null, BED_A, minutes(3))).isEmpty();
   }
 
+  // A patient occupies at most one bed at any instant, whatever order the ADT feed arrives in.
+
+  @Test
+  void anAdmissionAppliedAfterTheTransferOutOfItsBedEndsWhereTheTransferBegins() throws Exception {
+    Store store = openWithDestinations("fhir");
+    Associations associations = store.associations();
+    String bedC = "ICU/303/1";
+    associations.associate(null, bedC, "P1", "E1", minutes(15), "adt", "ADT^A01 M0");
+    assertThat(associations.cancelAdmit(bedC, "P1", "E1", "ADT^A11 M0x")).isZero();
+    appendAll(
+        store,
+        bedSpo2("oo-a1", "D1", minutes(5), 91, BED_A),
+        bedSpo2("oo-a2", "D1", minutes(20), 92, BED_A),
+        bedSpo2("oo-a3", "D1", minutes(35), 93, BED_A),
+        bedSpo2("oo-b1", "D2", minutes(35), 94, BED_B));
+    store.pipeline().drain();
+    deliver(store, "fhir", "oo-a1", "oo-a2", "oo-a3", "oo-b1");
+
+    // The transfer out of BED_A at 10:30 is applied before the admission to it at 10:00.
+    assertThat(associations.transfer("P1", "E1", BED_A, BED_B, minutes(30), "adt", "ADT^A02 M2"))
+        .isEqualTo(1);
+    assertThat(subjectsOf(store, "oo-a1", "oo-a2", "oo-a3", "oo-b1"))
+        .containsExactly("-", "-", "-", "P1");
+
+    assertThat(associations.associate(null, BED_A, "P1", "E1", T0, "adt", "ADT^A01 M1"))
+        .as("the admission covers BED_A only until P1's transfer to BED_B")
+        .isEqualTo(2);
+
+    assertThat(subjectsOf(store, "oo-a1", "oo-a2", "oo-a3", "oo-b1"))
+        .containsExactly("P1", "P1", "-", "P1");
+    assertThat(associations.at(null, BED_A, minutes(35))).isEmpty();
+    assertThat(associations.history(null, BED_A))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.subject()).isEqualTo("P1");
+              assertThat(a.validFrom()).isEqualTo(T0);
+              assertThat(a.validTo()).isEqualTo(minutes(30));
+              assertThat(a.causes()).containsExactly("ADT^A01 M1");
+            });
+    assertThat(associations.history(null, BED_B))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.validFrom()).isEqualTo(minutes(30));
+              assertThat(a.validTo()).isNull();
+              assertThat(a.causes()).containsExactly("ADT^A02 M2");
+            });
+    assertThat(associations.history(null, bedC))
+        .as("a cancelled stay neither bounds the admission nor is touched by it")
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.cancelled()).isTrue();
+              assertThat(a.validTo()).isNull();
+              assertThat(a.causes()).containsExactly("ADT^A01 M0", "ADT^A11 M0x");
+            });
+    assertThat(store.measurements().attributionHistory(measurement(store, "oo-a3").id())).isEmpty();
+    assertThat(rawIdsOf(store.outbox().due("fhir", 10)))
+        .containsExactlyInAnyOrder("oo-a1", "oo-a2", "oo-b1");
+
+    appendAll(
+        store,
+        bedSpo2("oo-a4", "D1", minutes(40), 95, BED_A),
+        bedSpo2("oo-b2", "D2", minutes(40), 96, BED_B));
+    store.pipeline().drain();
+    assertThat(subjectsOf(store, "oo-a4", "oo-b2")).containsExactly("-", "P1");
+
+    // Resent, in either order, neither changes anything.
+    assertThat(associations.associate(null, BED_A, "P1", "E1", T0, "adt", "ADT^A01 M1")).isZero();
+    assertThat(associations.transfer("P1", "E1", BED_A, BED_B, minutes(30), "adt", "ADT^A02 M2"))
+        .isZero();
+    assertThat(associations.history(null, BED_A))
+        .extracting(a -> a.validTo() + " " + a.cause())
+        .containsExactly(minutes(30) + " ADT^A01 M1");
+    assertThat(associations.history(null, BED_B)).hasSize(1);
+    assertThat(subjectsOf(store, "oo-a1", "oo-a2", "oo-a3", "oo-a4", "oo-b1", "oo-b2"))
+        .containsExactly("P1", "P1", "-", "-", "P1", "P1");
+  }
+
+  @Test
+  void aNewBedAssociationEndsThePatientsStayInAnotherBedAndCancellingItRestoresIt()
+      throws Exception {
+    Store store = open();
+    Associations associations = store.associations();
+    associations.associate(null, BED_A, "P1", "E1", T0, "adt", "ADT^A01 M1");
+    appendAll(
+        store,
+        bedSpo2("nb-a1", "D1", minutes(20), 91, BED_A),
+        bedSpo2("nb-a2", "D1", minutes(40), 92, BED_A),
+        bedSpo2("nb-b", "D2", minutes(40), 93, BED_B));
+    store.pipeline().drain();
+    assertThat(subjectsOf(store, "nb-a1", "nb-a2", "nb-b")).containsExactly("P1", "P1", "-");
+
+    // An association with another bed (not a transfer) ends the stay in the first at its start.
+    assertThat(associations.associate(null, BED_B, "P1", "E1", minutes(30), "adt", "ADT^A01 M2"))
+        .isEqualTo(2);
+
+    assertThat(subjectsOf(store, "nb-a1", "nb-a2", "nb-b")).containsExactly("P1", "-", "P1");
+    assertThat(associations.history(null, BED_A))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.validTo()).isEqualTo(minutes(30));
+              assertThat(a.causes()).containsExactly("ADT^A01 M1", "ADT^A01 M2");
+            });
+    assertThat(store.measurements().attributionHistory(measurement(store, "nb-a2").id()))
+        .extracting(AttributionChange::previousSubject, AttributionChange::subject)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("P1", null));
+    assertThat(associations.associate(null, BED_B, "P1", "E1", minutes(30), "adt", "ADT^A01 M2"))
+        .isZero();
+    assertThat(associations.history(null, BED_A))
+        .extracting(Association::cause)
+        .containsExactly("ADT^A01 M1; ADT^A01 M2");
+
+    // Cancelling it gives the patient back the bed it had closed.
+    assertThat(associations.cancelAdmit(BED_B, "P1", "E1", "ADT^A11 M3")).isEqualTo(2);
+
+    assertThat(subjectsOf(store, "nb-a1", "nb-a2", "nb-b")).containsExactly("P1", "P1", "-");
+    assertThat(associations.history(null, BED_A))
+        .singleElement()
+        .satisfies(a -> assertThat(a.validTo()).isNull());
+  }
+
+  @Test
+  void aReopenedStayEndsWhereThePatientsNextBedBegins() throws Exception {
+    Store store = open();
+    Associations associations = store.associations();
+    associations.associate(null, BED_A, "P1", null, T0, "adt", "ADT^A01 M1");
+    associations.end(null, BED_A, "P1", minutes(30), "ADT^A03 M2");
+    associations.associate(null, BED_B, "P1", null, minutes(50), "adt", "ADT^A01 M3");
+    appendAll(
+        store,
+        bedSpo2("rs-a1", "D1", minutes(40), 91, BED_A),
+        bedSpo2("rs-a2", "D1", minutes(55), 92, BED_A),
+        bedSpo2("rs-b", "D2", minutes(55), 93, BED_B));
+    store.pipeline().drain();
+    assertThat(subjectsOf(store, "rs-a1", "rs-a2", "rs-b")).containsExactly("-", "-", "P1");
+
+    assertThat(associations.cancelDischarge(BED_A, "P1", null, "ADT^A13 M4")).isEqualTo(1);
+
+    assertThat(subjectsOf(store, "rs-a1", "rs-a2", "rs-b")).containsExactly("P1", "-", "P1");
+    assertThat(associations.history(null, BED_A))
+        .extracting(a -> a.validFrom() + " " + a.validTo() + " " + a.cause())
+        .containsExactly(T0 + " " + minutes(50) + " ADT^A01 M1; ADT^A03 M2; ADT^A13 M4");
+    assertThat(associations.cancelDischarge(BED_A, "P1", null, "ADT^A13 M4")).isZero();
+  }
+
   @Test
   void purgingAMeasurementPurgesItsAttributionHistory() throws Exception {
     Store store =
