@@ -146,7 +146,7 @@ final class AssociationChanges {
     return out;
   }
 
-  /** The earlier of two starts, {@code null} (none yet) counting as none. */
+  /** The earlier of a start found so far ({@code null} when none) and {@code b}. */
   private static Instant earlier(Instant a, Instant b) {
     if (a == null) {
       return b;

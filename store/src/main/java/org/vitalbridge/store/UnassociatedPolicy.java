@@ -7,13 +7,13 @@ public enum UnassociatedPolicy {
   /** Stored and queued to every destination without a subject (a late association amends it). */
   FORWARD,
   /**
-   * Stored but queued nowhere until an association names its patient, so a destination never
-   * receives a reading that has never had a patient; held measurements stay visible in {@link
-   * Unassociated}. Once queued for a patient (delivered yet or not), a measurement is never held
-   * again: when a cancel (ADT A11) or a correction (a discharge, transfer or association that
-   * arrives late, a cancelled transfer) later takes its patient away and names no other, {@link
-   * Reattribution} sends it again without a patient, as an amended correction, so that the
-   * destination learns the reading is not that patient's.
+   * Stored but queued nowhere until an association names its patient, so no destination receives a
+   * reading that has never had a patient; held measurements stay visible in {@link Unassociated}.
+   * Once queued for a patient (delivered or not), a measurement is never held again: when a cancel
+   * (ADT A11) or a correction (a late discharge, transfer or association, a cancelled transfer)
+   * later takes that patient away and names no other, it is queued again to every destination
+   * without a patient, as an amended correction, so that the EHR learns the reading is not that
+   * patient's (a destination that had not yet received it receives only that version).
    */
   HOLD,
   /** Not stored; only counted. */
