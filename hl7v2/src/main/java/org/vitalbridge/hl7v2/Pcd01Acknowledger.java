@@ -124,7 +124,7 @@ public final class Pcd01Acknowledger {
     String code =
         switch (r.reason()) {
           case MISSING_FIELD -> "101";
-          case NOT_NUMERIC, BAD_TIMESTAMP, OUT_OF_RANGE -> "102";
+          case NOT_NUMERIC, BAD_TIMESTAMP, OUT_OF_RANGE, UNSUPPORTED_VALUE -> "102";
           case UNKNOWN_METRIC, UNIT_UNKNOWN, UNIT_INCOMPATIBLE -> "103";
           default -> "207";
         };

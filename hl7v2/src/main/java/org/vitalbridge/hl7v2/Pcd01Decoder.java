@@ -91,7 +91,8 @@ public final class Pcd01Decoder implements PayloadDecoder {
     }
     try {
       List<DeviceReading> readings = new ArrayList<>();
-      int visited = readings(oru, readings);
+      List<Rejection> rejected = new ArrayList<>();
+      int visited = readings(oru, readings, rejected);
       int written = obxCount(er7);
       if (written > visited) {
         // HAPI files OBX rows outside an OBR group away as non-standard segments; silently
@@ -101,7 +102,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
             "OBX",
             (written - visited) + " OBX segment(s) outside an OBR group (segment sequence error)");
       }
-      return new MappingResult.Mapped("hl7v2-pcd01@1", readings);
+      return new MappingResult.Mapped("hl7v2-pcd01@1", readings, rejected);
     } catch (HL7Exception e) {
       return failed(
           RejectionReason.MALFORMED_PAYLOAD,
@@ -121,7 +122,8 @@ public final class Pcd01Decoder implements PayloadDecoder {
   }
 
   /** Adds the readings to {@code out}; returns how many OBX rows it visited. */
-  private static int readings(ORU_R01 oru, List<DeviceReading> out) throws HL7Exception {
+  private static int readings(ORU_R01 oru, List<DeviceReading> out, List<Rejection> rejected)
+      throws HL7Exception {
     MSH msh = oru.getMSH();
     String sender = Hl7Messages.sender(msh);
     String messageTime = msh.getDateTimeOfMessage().getValue();
@@ -153,9 +155,23 @@ public final class Pcd01Decoder implements PayloadDecoder {
             mdsEquipment.put(mds, equipment);
           }
           CWE id = obx.getObservationIdentifier();
-          if (!"NM".equals(obx.getValueType().getValue())) {
-            if (Containment.isPath(path) && obx.getObservationValueReps() == 0) {
-              containerCodes.put(containerKey(path), mdcCode(id));
+          String valueType = obx.getValueType().getValue();
+          if (!"NM".equals(valueType)) {
+            if (obx.getObservationValueReps() == 0) {
+              if (Containment.isPath(path)) {
+                containerCodes.put(containerKey(path), mdcCode(id));
+              }
+            } else {
+              // Coded, text and waveform rows are not measurements yet: kept, never dropped.
+              rejected.add(
+                  new Rejection(
+                      RejectionReason.UNSUPPORTED_VALUE,
+                      "OBX^" + seq + "^2",
+                      "OBX value type "
+                          + valueType
+                          + " of "
+                          + mdcCode(id)
+                          + " is not supported (only NM)"));
             }
             continue;
           }

@@ -82,6 +82,32 @@ class Pcd01DecoderTest {
   }
 
   @Test
+  void codedTextAndWaveformRowsAreQuarantinedNotDropped() throws Exception {
+    String er7 =
+        fixture("oru-containment.hl7")
+            + "OBX|7|CWE|184327^MDC_ECG_RHY_SINUS^MDC|1.3.1.1|0^normal sinus^MDC|||||R|||20261124101500+0000\r"
+            + "OBX|8|ST|68220^MDC_ATTR_ALERT_SOURCE^MDC|1.3.1.2|lead off|||||R|||20261124101500+0000\r"
+            + "OBX|9|NA|131329^MDC_ECG_ELEC_POTL_I^MDC|1.3.1.3|1^2^3^4|266418^MDC_DIM_MILLI_VOLT^MDC|||||R|||20261124101500+0000\r";
+
+    List<Outcome> outcomes = PROCESSOR.process(raw(er7));
+
+    assertThat(outcomes.stream().filter(o -> o instanceof Outcome.Accepted)).hasSize(2);
+    assertThat(
+            outcomes.stream()
+                .filter(o -> o instanceof Outcome.Rejected)
+                .map(o -> ((Outcome.Rejected) o).rejection()))
+        .extracting(r -> r.reason(), r -> r.field())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(RejectionReason.UNSUPPORTED_VALUE, "OBX^7^2"),
+            org.assertj.core.groups.Tuple.tuple(RejectionReason.UNSUPPORTED_VALUE, "OBX^8^2"),
+            org.assertj.core.groups.Tuple.tuple(RejectionReason.UNSUPPORTED_VALUE, "OBX^9^2"));
+    Message parsed = Hl7Messages.parse(er7);
+    assertThat(new Pcd01Acknowledger().processed(parsed, outcomes).er7())
+        .contains("MSA|AE|")
+        .contains("ERR||OBX^9^2|102^Data type error^HL70357|E");
+  }
+
+  @Test
   void harmonizedWithTheBadRowRejectedAndTheOthersKept() throws Exception {
     List<Outcome> outcomes = PROCESSOR.process(raw(fixture("oru-mixed.hl7")));
 

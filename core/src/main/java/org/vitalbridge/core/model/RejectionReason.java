@@ -11,6 +11,8 @@ public enum RejectionReason {
   BAD_TIMESTAMP("bad-timestamp"),
   MALFORMED_PAYLOAD("malformed-payload"),
   NO_TEMPLATE("no-template"),
+  /** A value of a type the receiver does not turn into measurements (e.g. HL7 OBX-2 CWE, NA). */
+  UNSUPPORTED_VALUE("unsupported-value"),
   /** A message type, event, version or processing id the receiver does not handle. */
   UNSUPPORTED_MESSAGE("unsupported-message"),
   PAYLOAD_TOO_LARGE("payload-too-large");

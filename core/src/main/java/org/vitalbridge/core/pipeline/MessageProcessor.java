@@ -76,7 +76,10 @@ public final class MessageProcessor {
     }
     MappingResult.Mapped m = (MappingResult.Mapped) mapped;
     Provenance provenance = new Provenance(message.id(), message.adapter(), m.mapping());
-    List<Outcome> out = new ArrayList<>(m.readings().size());
+    List<Outcome> out = new ArrayList<>(m.readings().size() + m.rejected().size());
+    for (Rejection r : m.rejected()) {
+      out.add(new Outcome.Rejected(STAGE_DECODE, r));
+    }
     for (DeviceReading reading : m.readings()) {
       HarmonizeResult r = harmonizer.harmonize(reading, message.receivedAt(), provenance);
       out.add(
