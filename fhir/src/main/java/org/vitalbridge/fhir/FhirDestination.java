@@ -23,6 +23,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vitalbridge.store.DeliveryLoop;
 import org.vitalbridge.store.Outbox;
 import org.vitalbridge.store.OutboxEntry;
 
@@ -48,8 +49,7 @@ public final class FhirDestination implements AutoCloseable {
   private final Clock clock;
   private final TokenSource tokens;
   private final IGenericClient client;
-  private volatile boolean running;
-  private Thread thread;
+  private final DeliveryLoop loop;
   private Instant firstWaiting;
 
   public FhirDestination(
@@ -62,6 +62,11 @@ public final class FhirDestination implements AutoCloseable {
     this.outbox = outbox;
     this.mapper = mapper;
     this.clock = clock;
+    this.loop =
+        new DeliveryLoop(
+            "vitalbridge-fhir-" + config.name(),
+            () -> readyToSend() ? deliverOnce() : 0,
+            () -> IDLE_POLL);
     this.tokens = tokens;
     // Its own context: timeouts and connection pool belong to this destination, not the process.
     FhirContext ctx = FhirContext.forR4();
@@ -79,30 +84,8 @@ public final class FhirDestination implements AutoCloseable {
   }
 
   /** Delivers in the background until closed. */
-  public synchronized void start() {
-    if (running) {
-      return;
-    }
-    running = true;
-    thread = new Thread(this::loop, "vitalbridge-fhir-" + config.name());
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  private void loop() {
-    while (running) {
-      try {
-        if (!readyToSend() || deliverOnce() == 0) {
-          Thread.sleep(IDLE_POLL.toMillis());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        log.error("FHIR destination {}: {}", config.name(), e.getMessage());
-        sleepQuietly();
-      }
-    }
+  public void start() {
+    loop.start();
   }
 
   /** Batch mode waits for a full batch or the flush interval; real-time mode never waits. */
@@ -294,27 +277,9 @@ public final class FhirDestination implements AutoCloseable {
     return e.getMessage();
   }
 
-  private void sleepQuietly() {
-    try {
-      Thread.sleep(500);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      running = false;
-    }
-  }
-
   @Override
   public void close() {
-    running = false;
-    Thread t = thread;
-    if (t != null) {
-      t.interrupt();
-      try {
-        t.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    loop.close();
   }
 
   /** HAPI throws on 429/503 without the response headers; this reads Retry-After before it does. */

@@ -41,6 +41,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vitalbridge.core.model.Measurement;
 import org.vitalbridge.core.model.Value;
+import org.vitalbridge.store.DeliveryLoop;
 import org.vitalbridge.store.NegativeAcks;
 import org.vitalbridge.store.Outbox;
 import org.vitalbridge.store.OutboxEntry;
@@ -75,8 +76,7 @@ public final class Hl7Destination implements AutoCloseable {
   private final ExecutorService executor;
   private final HapiContext context;
   private Connection connection;
-  private volatile boolean running;
-  private Thread thread;
+  private final DeliveryLoop loop;
 
   public Hl7Destination(
       Hl7DestinationConfig config, Outbox outbox, NegativeAcks negativeAcks, Clock clock) {
@@ -84,6 +84,8 @@ public final class Hl7Destination implements AutoCloseable {
     this.outbox = outbox;
     this.negativeAcks = negativeAcks;
     this.clock = clock;
+    this.loop =
+        new DeliveryLoop("vitalbridge-hl7-out-" + config.name(), this::deliverOnce, this::pause);
     this.encoder = new Pcd01Encoder(config, clock);
     this.executor =
         Executors.newCachedThreadPool(daemonThreads("vitalbridge-hl7-" + config.name()));
@@ -108,30 +110,8 @@ public final class Hl7Destination implements AutoCloseable {
   }
 
   /** Delivers in the background until closed. */
-  public synchronized void start() {
-    if (running) {
-      return;
-    }
-    running = true;
-    thread = new Thread(this::loop, "vitalbridge-hl7-out-" + config.name());
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  private void loop() {
-    while (running) {
-      try {
-        if (deliverOnce() == 0) {
-          Thread.sleep(pause().toMillis());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        log.error("HL7 destination {}: {}", config.name(), e.getMessage());
-        sleepQuietly();
-      }
-    }
+  public void start() {
+    loop.start();
   }
 
   /** Until the head of the queue is due again, within [IDLE_POLL, MAX_PAUSE]. */
@@ -381,27 +361,9 @@ public final class Hl7Destination implements AutoCloseable {
         m.containment());
   }
 
-  private void sleepQuietly() {
-    try {
-      Thread.sleep(500);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      running = false;
-    }
-  }
-
   @Override
   public void close() {
-    running = false;
-    Thread t = thread;
-    if (t != null) {
-      t.interrupt();
-      try {
-        t.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    loop.close();
     synchronized (this) {
       disconnect();
     }
