@@ -38,6 +38,13 @@ public final class Pcd01Decoder implements PayloadDecoder {
   private static final TimeSpec DTM = TimeSpec.of(TimeFormat.HL7_DTM);
   private static final Pcd01Acknowledger ACKNOWLEDGER = new Pcd01Acknowledger();
 
+  /**
+   * HL7 table 0085 statuses that carry no result to store: D delete, W wrong (e.g. wrong patient),
+   * X cannot be obtained, N not asked, I pending.
+   */
+  private static final java.util.Set<String> NOT_A_RESULT =
+      java.util.Set.of("D", "W", "X", "N", "I");
+
   private final Msh18Charsets charsets;
 
   /** Messages without MSH-18 are read as UTF-8. */
@@ -173,6 +180,20 @@ public final class Pcd01Decoder implements PayloadDecoder {
                           + mdcCode(id)
                           + " is not supported (only NM)"));
             }
+            continue;
+          }
+          String resultStatus = obx.getObservationResultStatus().getValue();
+          if (resultStatus != null && NOT_A_RESULT.contains(resultStatus.strip())) {
+            // A retraction (D, W) or a row without a result: never stored as a final value.
+            rejected.add(
+                new Rejection(
+                    RejectionReason.UNSUPPORTED_VALUE,
+                    "OBX^" + seq + "^11",
+                    "OBX-11 result status "
+                        + resultStatus.strip()
+                        + " of "
+                        + mdcCode(id)
+                        + " is not a result to store (retractions are not applied)"));
             continue;
           }
           String code = id.getIdentifier().getValue();

@@ -108,6 +108,23 @@ class Pcd01DecoderTest {
   }
 
   @Test
+  void retractedAndEmptyResultStatusesAreNeverStoredAsValues() throws Exception {
+    String er7 =
+        fixture("oru-containment.hl7")
+            + "OBX|7|NM|149530^MDC_PULS_OXIM_PULS_RATE^MDC|1.1.1.2|72|264864^MDC_DIM_BEAT_PER_MIN^MDC|||||W|||20261124101500+0000\r"
+            + "OBX|8|NM|150022^MDC_PRESS_BLD_NONINV_DIA^MDC|1.2.1.2|80|266016^MDC_DIM_MMHG^MDC|||||D|||20261124101500+0000\r";
+
+    List<Outcome> outcomes = PROCESSOR.process(raw(er7));
+
+    assertThat(outcomes.stream().filter(o -> o instanceof Outcome.Accepted)).hasSize(2);
+    assertThat(
+            outcomes.stream()
+                .filter(o -> o instanceof Outcome.Rejected)
+                .map(o -> ((Outcome.Rejected) o).rejection().field()))
+        .containsExactly("OBX^7^11", "OBX^8^11");
+  }
+
+  @Test
   void harmonizedWithTheBadRowRejectedAndTheOthersKept() throws Exception {
     List<Outcome> outcomes = PROCESSOR.process(raw(fixture("oru-mixed.hl7")));
 
