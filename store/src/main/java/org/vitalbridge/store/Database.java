@@ -27,6 +27,9 @@ final class Database implements AutoCloseable {
   private static final java.util.Set<Path> OPEN_IN_THIS_JVM =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Database.class);
+  private static final java.time.Duration CHECKPOINT_EVERY = java.time.Duration.ofMillis(500);
+  private final java.util.concurrent.ScheduledExecutorService checkpointer;
   private final java.util.concurrent.locks.ReentrantLock writeLock =
       new java.util.concurrent.locks.ReentrantLock();
   private final HikariDataSource pool;
@@ -49,6 +52,36 @@ final class Database implements AutoCloseable {
     this.sqliteFile = sqliteFile;
     this.lockChannel = lockChannel;
     this.lock = lock;
+    this.checkpointer = sqlite ? startCheckpointer() : null;
+  }
+
+  /**
+   * Copies the WAL into the database file every {@link #CHECKPOINT_EVERY}. PASSIVE never waits for
+   * or blocks writers; the WAL is reused from its start once a checkpoint has caught up.
+   */
+  private java.util.concurrent.ScheduledExecutorService startCheckpointer() {
+    java.util.concurrent.ScheduledExecutorService s =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "vitalbridge-sqlite-checkpoint");
+              t.setDaemon(true);
+              return t;
+            });
+    s.scheduleWithFixedDelay(
+        this::checkpoint,
+        CHECKPOINT_EVERY.toMillis(),
+        CHECKPOINT_EVERY.toMillis(),
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+    return s;
+  }
+
+  private void checkpoint() {
+    try (Connection c = pool.getConnection();
+        Statement st = c.createStatement()) {
+      st.execute("PRAGMA wal_checkpoint(PASSIVE)");
+    } catch (SQLException | RuntimeException e) {
+      log.debug("WAL checkpoint skipped: {}", e.getMessage());
+    }
   }
 
   static Database open(StoreConfig config) {
@@ -123,6 +156,10 @@ final class Database implements AutoCloseable {
     hc.setAutoCommit(true);
     hc.setInitializationFailTimeout(-1);
     hc.setConnectionTimeout(10_000);
+    // No connection checkpoints as part of its commit: that commit would hold the write lock
+    // through the checkpoint's fsyncs and stall the journal (and so the acknowledgments) behind
+    // it. The checkpointer below runs them on its own, concurrently with writers.
+    hc.setConnectionInitSql("PRAGMA wal_autocheckpoint=0");
     HikariDataSource pool = new HikariDataSource(hc);
     Database db = new Database(pool, true, file, channel, lock, config.sqliteSynchronous());
     try {
@@ -290,10 +327,6 @@ final class Database implements AutoCloseable {
     if (sqlite) {
       try (Statement s = c.createStatement()) {
         s.execute("PRAGMA synchronous=" + journalSynchronous);
-        // Checkpoints copy the WAL into the database file and fsync it: run on the journal's
-        // connection they would stall acknowledgments. The pipeline's commits (and the other
-        // connections) keep the default automatic checkpoint, off the acknowledgment path.
-        s.execute("PRAGMA wal_autocheckpoint=0");
       }
     }
     return c;
@@ -322,6 +355,15 @@ final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    if (checkpointer != null) {
+      checkpointer.shutdownNow();
+      try {
+        checkpointer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      checkpoint();
+    }
     pool.close();
     try {
       if (lock != null) {
