@@ -25,7 +25,7 @@ import org.vitalbridge.store.StoreConfig;
  * fresh database.
  *
  * <pre>
- * java -cp bench/target/benchmarks.jar org.vitalbridge.bench.MllpIngest PORT [sqlite|sqlite-normal]
+ * java -cp bench/target/benchmarks.jar org.vitalbridge.bench.MllpIngest PORT [sqlite|sqlite-normal|postgresql]
  * </pre>
  */
 public final class MllpIngest {
@@ -35,10 +35,19 @@ public final class MllpIngest {
     int port = Integer.parseInt(args[0]);
     String backend = args.length > 1 ? args[1] : "sqlite";
     Path dir = Files.createTempDirectory("vitalbridge-mllp");
-    StoreConfig config = StoreConfig.sqlite(dir.resolve("vb.db"));
-    if (backend.equals("sqlite-normal")) {
-      config = config.withSqliteSynchronous("NORMAL");
-    }
+    StoreConfig config =
+        switch (backend) {
+          case "sqlite" -> StoreConfig.sqlite(dir.resolve("vb.db"));
+          case "sqlite-normal" ->
+              StoreConfig.sqlite(dir.resolve("vb.db")).withSqliteSynchronous("NORMAL");
+          case "postgresql" ->
+              StoreConfig.postgresql(
+                  System.getProperty("pg.url", "jdbc:postgresql://127.0.0.1:5432/test"),
+                  System.getProperty("pg.user", "postgres"),
+                  "mllp_" + Long.toHexString(System.nanoTime()));
+          default ->
+              throw new IllegalArgumentException("backend: sqlite | sqlite-normal | postgresql");
+        };
     MessageProcessor processor =
         new MessageProcessor(
             List.of(new Pcd01Decoder()),
