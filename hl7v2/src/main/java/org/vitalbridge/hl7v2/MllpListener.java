@@ -78,10 +78,14 @@ public final class MllpListener implements AutoCloseable {
     server =
         config.tls() == null
             ? new ServerSocket()
-            : config.tls().getServerSocketFactory().createServerSocket();
+            : config.tls().context().getServerSocketFactory().createServerSocket();
     if (server instanceof SSLServerSocket ssl) {
       ssl.setEnabledProtocols(new String[] {"TLSv1.3"});
-      ssl.setWantClientAuth(true);
+      if (config.tls().requireClientCertificate()) {
+        ssl.setNeedClientAuth(true);
+      } else {
+        ssl.setWantClientAuth(true);
+      }
     }
     server.setReuseAddress(true);
     server.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 128);

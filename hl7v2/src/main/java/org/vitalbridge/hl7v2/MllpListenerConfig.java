@@ -15,7 +15,7 @@ import javax.net.ssl.SSLContext;
  * @param maxMessageBytes larger frames are answered AR and skipped
  * @param defaultCharset for messages without MSH-18
  * @param commitTimeout longest wait for the journal commit before answering AR
- * @param tls TLS server context (TLS 1.3), {@code null} for plain TCP
+ * @param tls TLS 1.3 settings, {@code null} for plain TCP
  */
 public record MllpListenerConfig(
     String host,
@@ -25,7 +25,18 @@ public record MllpListenerConfig(
     int maxMessageBytes,
     Charset defaultCharset,
     Duration commitTimeout,
-    SSLContext tls) {
+    Tls tls) {
+
+  /**
+   * @param context the server's key (and the trusted device CAs)
+   * @param requireClientCertificate refuse devices without a certificate the context trusts;
+   *     otherwise a certificate is asked for and, when given, names the device
+   */
+  public record Tls(SSLContext context, boolean requireClientCertificate) {
+    public Tls {
+      Objects.requireNonNull(context, "context");
+    }
+  }
 
   public MllpListenerConfig {
     Objects.requireNonNull(host, "host");

@@ -69,7 +69,11 @@ final class Hl7Wiring {
                 store.journal().maxPayloadBytes(),
                 charset(m),
                 m.commitTimeout(),
-                null),
+                m.tls().enabled()
+                    ? new MllpListenerConfig.Tls(
+                        TlsContexts.server(m.tls(), "hl7.mllp.tls"),
+                        m.tls().requireClientCertificate())
+                    : null),
             store,
             processor,
             clock);

@@ -66,7 +66,24 @@ public record VitalBridgeConfig(
       int maxConnections,
       Duration idleTimeout,
       String defaultCharset,
-      Duration commitTimeout) {}
+      Duration commitTimeout,
+      Tls tls) {}
+
+  /**
+   * TLS 1.3 for a listener. Key stores are PKCS#12 files; their passwords come from the environment
+   * only (e.g. {@code VITALBRIDGE_HL7_MLLP_TLS_KEYSTOREPASSWORD}).
+   *
+   * @param trustStore the CAs (or device certificates) whose devices are accepted; without it a
+   *     client certificate cannot be verified and none is asked for
+   * @param requireClientCertificate refuse devices without a trusted certificate
+   */
+  public record Tls(
+      boolean enabled,
+      Path keyStore,
+      String keyStorePassword,
+      Path trustStore,
+      String trustStorePassword,
+      boolean requireClientCertificate) {}
 
   public record Hl7Destination(
       boolean enabled,
