@@ -17,8 +17,8 @@ import org.vitalbridge.core.model.DeviceId;
  * <p>Below that device (the IEEE 11073 MDS), a measurement's {@link Containment} can name a VMD and
  * a channel. Each becomes a Device of its own, as the HL7 Point-of-Care Device IG models the
  * containment tree: {@code type} = the MDC device code, {@code parent} = the Device one level up
- * (channel → VMD → MDS). They are identified under the site's device identifier system by the
- * MDS's identifier value, the containment path and the MDC codes along it, e.g. {@code
+ * (channel → VMD → MDS). They are identified under the site's device identifier system by the MDS's
+ * identifier value, the containment path and the MDC codes along it, e.g. {@code
  * 0123456789ABCDEF/1.2.1/69642/70739} (see ADR 0007).
  */
 final class DeviceMapper {
@@ -100,8 +100,8 @@ final class DeviceMapper {
   }
 
   /**
-   * The Devices below the MDS that the containment names, outermost first: none (no containment,
-   * no VMD code or no VMD level in the path), the VMD, or the VMD and its channel.
+   * The Devices below the MDS that the containment names, outermost first: none (no containment, no
+   * VMD code or no VMD level in the path), the VMD, or the VMD and its channel.
    */
   List<Component> components(DeviceId mds, Containment containment) {
     if (containment == null) {
@@ -119,8 +119,7 @@ final class DeviceMapper {
     if (channel != null && levels[2] > 0) {
       out.add(
           new Component(
-              siteIdentifier(
-                  base + "." + levels[2] + "/" + vmd.token() + "/" + channel.token()),
+              siteIdentifier(base + "." + levels[2] + "/" + vmd.token() + "/" + channel.token()),
               channel.concept()));
     }
     return out;

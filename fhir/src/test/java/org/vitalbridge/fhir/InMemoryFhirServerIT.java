@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Provenance;
@@ -96,6 +97,64 @@ class InMemoryFhirServerIT {
         .isEqualTo(request.getEntry().get(2).getResource().getIdElement().getIdPart());
     assertThat(p.getTargetFirstRep().getReference()).isEqualTo("Observation/1");
     assertThat(p.getAgentFirstRep().getWho().getReference()).isEqualTo("Device/1");
+  }
+
+  @Test
+  void aContainmentTreeIsUpsertedOnceWithParentsResolvedAndARedeliveryOnlyMatches() {
+    FhirTransactionMapper mapper = FhirTestPipeline.mapper();
+    Bundle request = mapper.transaction(FhirDeviceHierarchyTest.twoVmdMessage());
+
+    Bundle first = client().transaction().withBundle(request).execute();
+    Bundle second = client().transaction().withBundle(request).execute();
+
+    assertThat(first.getEntry())
+        .extracting(e -> e.getResponse().getStatus())
+        .containsOnly("201 Created");
+    assertThat(second.getEntry())
+        .extracting(e -> e.getResponse().getStatus())
+        .as("a redelivery creates nothing")
+        .containsOnly("200 OK");
+    assertThat(server.devices()).hasSize(5);
+    assertThat(server.observationCount()).isEqualTo(3);
+
+    java.util.Map<String, Device> byId = new java.util.HashMap<>();
+    server.devices().forEach(d -> byId.put(d.getIdentifierFirstRep().getValue(), d));
+    String eui = "0123456789ABCDEF";
+    Device mds = byId.get(eui);
+    Device vmd = byId.get(eui + "/1.2/69642");
+    Device channel = byId.get(eui + "/1.2.1/69642/69643");
+    assertThat(mds.hasParent()).isFalse();
+    assertThat(vmd.getParent().getReference()).isEqualTo(ref(mds));
+    assertThat(channel.getParent().getReference()).isEqualTo(ref(vmd));
+    assertThat(byId.get(eui + "/1.1.1/69798/70739").getParent().getReference())
+        .isEqualTo(ref(byId.get(eui + "/1.1/69798")));
+    assertThat(server.observations())
+        .filteredOn(
+            o -> o.getCode().getCoding().stream().anyMatch(c -> c.getCode().equals("150456")))
+        .singleElement()
+        .satisfies(o -> assertThat(o.getDevice().getReference()).isEqualTo(ref(channel)));
+
+    // A later message from the same channel reuses its Device.
+    Bundle later =
+        mapper.transaction(
+            List.of(
+                FhirDeviceHierarchyTest.m(
+                    "spo2",
+                    "95",
+                    new org.vitalbridge.core.model.Containment(
+                        "1.2.1.1",
+                        "69642^MDC_DEV_ANALY_SAT_O2_VMD",
+                        "69643^MDC_DEV_ANALY_SAT_O2_CHAN"))));
+    client().transaction().withBundle(later).execute();
+    assertThat(server.devices()).hasSize(5);
+    assertThat(server.observations())
+        .filteredOn(o -> o.getValueQuantity().getValue().toPlainString().equals("95"))
+        .singleElement()
+        .satisfies(o -> assertThat(o.getDevice().getReference()).isEqualTo(ref(channel)));
+  }
+
+  private static String ref(Device d) {
+    return "Device/" + d.getIdElement().getIdPart();
   }
 
   @Test
