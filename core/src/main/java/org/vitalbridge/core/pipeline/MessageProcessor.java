@@ -47,7 +47,8 @@ public final class MessageProcessor {
    * #process} of that journaled message returns them once instead of decoding the bytes again.
    */
   public void remember(String rawId, List<Outcome> outcomes) {
-    remembered.put(rawId, List.copyOf(outcomes));
+    // A resend of a message still waiting in the journal keeps the first receipt's outcomes.
+    remembered.putIfAbsent(rawId, List.copyOf(outcomes));
   }
 
   public List<Outcome> process(RawMessage message) {

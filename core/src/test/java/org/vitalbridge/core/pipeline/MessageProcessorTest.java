@@ -77,6 +77,16 @@ class MessageProcessorTest {
   }
 
   @Test
+  void aResendRememberedAgainKeepsTheFirstReceiptsOutcomes() {
+    RawMessage first = raw("r1", "97");
+    List<Outcome> original = processor.process(first);
+    processor.remember("r1", original);
+    processor.remember("r1", List.of());
+
+    assertThat(processor.process(first)).isEqualTo(original);
+  }
+
+  @Test
   void rememberingIsBoundedAndAnEvictedMessageIsDecodedAgain() {
     RawMessage m = raw("r0", "97");
     processor.remember("r0", processor.process(m));
