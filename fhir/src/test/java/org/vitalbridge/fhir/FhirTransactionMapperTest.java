@@ -70,6 +70,44 @@ class FhirTransactionMapperTest {
     assertThat(FhirValidation.errors(b)).as(FhirValidation.all(b).toString()).isEmpty();
   }
 
+  static Measurement withValue(Measurement m, Value v) {
+    return new Measurement(
+        MeasurementIds.of(m.device(), m.metric(), m.observedAt(), v),
+        m.device(),
+        m.subject(),
+        m.location(),
+        m.metric(),
+        v,
+        m.observedAt(),
+        m.receivedAt(),
+        m.status(),
+        m.flags(),
+        m.provenance());
+  }
+
+  @Test
+  void codedAndTextValuesBecomeCodeableConceptAndString() {
+    Measurement coded =
+        withValue(
+            m("perfusion_index", "1", "MRN-1"),
+            new Value.Coded("urn:iso:std:iso:11073:10101", "0", "normal sinus"));
+    Measurement text = withValue(m("perfusion_index", "1", "MRN-1"), new Value.Text("lead off"));
+    Bundle b = mapper.transaction(List.of(coded, text));
+
+    List<Observation> observations =
+        b.getEntry().stream()
+            .map(Bundle.BundleEntryComponent::getResource)
+            .filter(Observation.class::isInstance)
+            .map(Observation.class::cast)
+            .toList();
+    assertThat(observations).hasSize(2);
+    var concept = observations.get(0).getValueCodeableConcept().getCodingFirstRep();
+    assertThat(concept.getSystem()).isEqualTo("urn:iso:std:iso:11073:10101");
+    assertThat(concept.getCode()).isEqualTo("0");
+    assertThat(concept.getDisplay()).isEqualTo("normal sinus");
+    assertThat(observations.get(1).getValueStringType().getValue()).isEqualTo("lead off");
+  }
+
   @Test
   void theValidatorRejectsAVitalSignThatBreaksItsProfile() {
     Bundle b = mapper.transaction(List.of(m("heart_rate", "72", "MRN-1")));

@@ -39,8 +39,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vitalbridge.core.model.Measurement;
-import org.vitalbridge.core.model.Value;
 import org.vitalbridge.store.DeliveryLoop;
 import org.vitalbridge.store.NegativeAcks;
 import org.vitalbridge.store.Outbox;
@@ -213,7 +211,7 @@ public final class Hl7Destination implements AutoCloseable {
     try {
       oru =
           encoder.encode(
-              entries.stream().map(e -> measurement(e.measurement())).toList(), controlId);
+              entries.stream().map(e -> e.measurement().toMeasurement()).toList(), controlId);
     } catch (HL7Exception | IllegalArgumentException e) {
       log.error(
           "HL7 destination {}: message {} cannot be encoded, {} measurements dead-lettered",
@@ -327,38 +325,6 @@ public final class Hl7Destination implements AutoCloseable {
       }
       connection = null;
     }
-  }
-
-  /**
-   * The store keeps coded and text values in their canonical-key form ({@code system|code}, {@code
-   * text:…}); the EHR gets the value itself.
-   */
-  static Measurement measurement(StoredMeasurement stored) {
-    Measurement m = stored.toMeasurement();
-    Value value = m.value();
-    String raw = stored.value();
-    if ("coded".equals(stored.valueKind()) && raw.indexOf('|') > 0) {
-      int bar = raw.indexOf('|');
-      value = new Value.Coded(raw.substring(0, bar), raw.substring(bar + 1), null);
-    } else if ("text".equals(stored.valueKind()) && raw.startsWith("text:")) {
-      value = new Value.Text(raw.substring("text:".length()));
-    }
-    if (value == m.value()) {
-      return m;
-    }
-    return new Measurement(
-        m.id(),
-        m.device(),
-        m.subject(),
-        m.location(),
-        m.metric(),
-        value,
-        m.observedAt(),
-        m.receivedAt(),
-        m.status(),
-        m.flags(),
-        m.provenance(),
-        m.containment());
   }
 
   @Override

@@ -1,7 +1,11 @@
 package org.vitalbridge.hl7v2;
 
 import ca.uhn.hl7v2.HL7Exception;
+import ca.uhn.hl7v2.model.Composite;
 import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.model.Primitive;
+import ca.uhn.hl7v2.model.Type;
+import ca.uhn.hl7v2.model.Varies;
 import ca.uhn.hl7v2.model.v26.datatype.CWE;
 import ca.uhn.hl7v2.model.v26.group.ORU_R01_OBSERVATION;
 import ca.uhn.hl7v2.model.v26.group.ORU_R01_ORDER_OBSERVATION;
@@ -23,6 +27,7 @@ import org.vitalbridge.core.model.DeviceReading;
 import org.vitalbridge.core.model.RawMessage;
 import org.vitalbridge.core.model.Rejection;
 import org.vitalbridge.core.model.RejectionReason;
+import org.vitalbridge.core.model.Value;
 import org.vitalbridge.core.pipeline.PayloadDecoder;
 import org.vitalbridge.core.time.TimeFormat;
 import org.vitalbridge.core.time.TimeSpec;
@@ -30,9 +35,11 @@ import org.vitalbridge.core.time.TimeSpec;
 /**
  * IHE PCD-01 ORU^R01 to device readings. Each numeric OBX row (OBX-2 NM) is one reading: OBX-3
  * code^refid (MDC) as the label, OBX-5 value, OBX-6 unit (MDC or UCUM), OBX-14 time (else OBR-7,
- * else MSH-7) as HL7 DTM, OBX-18 equipment id (else the id on its MDS row, else MSH-3). Rows
- * without a value (MDS, VMD and channel rows of the OBX-4 containment tree) give no reading. PID-3
- * names the patient and PV1-3 the bed. Rejections name the HL7 location, e.g. {@code OBX^2^5}.
+ * else MSH-7) as HL7 DTM, OBX-18 equipment id (else the id on its MDS row, else MSH-3). Coded rows
+ * (CWE, CE, CNE, CF) and text rows (ST, TX, FT) are readings with a preset code or text value;
+ * waveform rows (NA) are rejected as unsupported. Rows without a value (MDS, VMD and channel rows
+ * of the OBX-4 containment tree) give no reading. PID-3 names the patient and PV1-3 the bed.
+ * Rejections name the HL7 location, e.g. {@code OBX^2^5}.
  */
 public final class Pcd01Decoder implements PayloadDecoder {
   private static final TimeSpec DTM = TimeSpec.of(TimeFormat.HL7_DTM);
@@ -44,6 +51,15 @@ public final class Pcd01Decoder implements PayloadDecoder {
    */
   private static final java.util.Set<String> NOT_A_RESULT =
       java.util.Set.of("D", "W", "X", "N", "I");
+
+  /** OBX-2 value types read as {@link Value.Coded} and as {@link Value.Text}. */
+  private static final java.util.Set<String> CODED_TYPES =
+      java.util.Set.of("CWE", "CE", "CNE", "CF");
+
+  private static final java.util.Set<String> TEXT_TYPES = java.util.Set.of("ST", "TX", "FT");
+
+  /** IEEE 11073-10101 (MDC) as a code system URI. */
+  private static final String MDC_SYSTEM = "urn:iso:std:iso:11073:10101";
 
   private final Msh18Charsets charsets;
 
@@ -163,13 +179,17 @@ public final class Pcd01Decoder implements PayloadDecoder {
           }
           CWE id = obx.getObservationIdentifier();
           String valueType = obx.getValueType().getValue();
+          boolean coded = valueType != null && CODED_TYPES.contains(valueType);
+          boolean text = valueType != null && TEXT_TYPES.contains(valueType);
           if (!"NM".equals(valueType)) {
             if (obx.getObservationValueReps() == 0) {
               if (Containment.isPath(path)) {
                 containerCodes.put(containerKey(path), mdcCode(id));
               }
-            } else {
-              // Coded, text and waveform rows are not measurements yet: kept, never dropped.
+              continue;
+            }
+            if (!coded && !text) {
+              // Waveform rows are not measurements yet: kept, never dropped.
               rejected.add(
                   new Rejection(
                       RejectionReason.UNSUPPORTED_VALUE,
@@ -178,9 +198,9 @@ public final class Pcd01Decoder implements PayloadDecoder {
                           + valueType
                           + " of "
                           + mdcCode(id)
-                          + " is not supported (only NM)"));
+                          + " is not supported (only NM, coded and text)"));
+              continue;
             }
-            continue;
           }
           String resultStatus = obx.getObservationResultStatus().getValue();
           if (resultStatus != null && NOT_A_RESULT.contains(resultStatus.strip())) {
@@ -205,6 +225,22 @@ public final class Pcd01Decoder implements PayloadDecoder {
               obx.getObservationValueReps() > 0
                   ? obx.getObservationValue(0).getData().encode()
                   : null;
+          Value preset = null;
+          if (coded) {
+            preset = codedValue(obx.getObservationValue(0).getData());
+            if (preset == null) {
+              rejected.add(
+                  new Rejection(
+                      RejectionReason.MISSING_FIELD,
+                      "OBX^" + seq + "^5",
+                      "coded value of "
+                          + mdcCode(id)
+                          + " needs an identifier and a coding system (OBX-5.1, OBX-5.3)"));
+              continue;
+            }
+          } else if (text) {
+            preset = textValue(obx);
+          }
           CWE units = obx.getUnits();
           String unit = first(units.getIdentifier().getValue(), units.getText().getValue());
           String time = first(obx.getDateTimeOfTheObservation().getValue(), orderTime);
@@ -225,11 +261,50 @@ public final class Pcd01Decoder implements PayloadDecoder {
                       "OBX^" + seq + "^14"),
                   bed,
                   subject,
-                  containment(path, containerCodes)));
+                  containment(path, containerCodes),
+                  preset));
         }
       }
     }
     return obxIndex;
+  }
+
+  /** OBX-5 of a coded row as a code: CWE-1 identifier, CWE-2 text, CWE-3 coding system. */
+  private static Value codedValue(Type data) {
+    String code = component(data, 0);
+    String display = component(data, 1);
+    String system = component(data, 2);
+    if (code == null || code.isBlank() || system == null || system.isBlank()) {
+      return null;
+    }
+    String uri = "MDC".equals(system.strip()) ? MDC_SYSTEM : system.strip();
+    return new Value.Coded(
+        uri, code.strip(), display == null || display.isBlank() ? null : display);
+  }
+
+  /** OBX-5 of a text row; repetitions (TX/FT lines) joined by line breaks. */
+  private static Value textValue(OBX obx) throws HL7Exception {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < obx.getObservationValueReps(); i++) {
+      String line = component(obx.getObservationValue(i).getData(), 0);
+      lines.add(line == null ? "" : line);
+    }
+    return new Value.Text(String.join("\n", lines));
+  }
+
+  /** Component {@code i} of a value (unescaped), {@code null} when absent. */
+  private static String component(Type data, int i) {
+    Type t = data instanceof Varies v ? v.getData() : data;
+    if (t instanceof Composite c) {
+      Type[] parts = c.getComponents();
+      if (i >= parts.length) {
+        return null;
+      }
+      t = parts[i] instanceof Varies v ? v.getData() : parts[i];
+    } else if (i > 0) {
+      return null;
+    }
+    return t instanceof Primitive p ? p.getValue() : null;
   }
 
   /**

@@ -82,24 +82,42 @@ class Pcd01DecoderTest {
   }
 
   @Test
-  void codedTextAndWaveformRowsAreQuarantinedNotDropped() throws Exception {
+  void codedAndTextRowsBecomeMeasurementsAndWaveformRowsAreQuarantinedNotDropped()
+      throws Exception {
     String er7 =
         fixture("oru-containment.hl7")
-            + "OBX|7|CWE|184327^MDC_ECG_RHY_SINUS^MDC|1.3.1.1|0^normal sinus^MDC|||||R|||20261124101500+0000\r"
-            + "OBX|8|ST|68220^MDC_ATTR_ALERT_SOURCE^MDC|1.3.1.2|lead off|||||R|||20261124101500+0000\r"
-            + "OBX|9|NA|131329^MDC_ECG_ELEC_POTL_I^MDC|1.3.1.3|1^2^3^4|266418^MDC_DIM_MILLI_VOLT^MDC|||||R|||20261124101500+0000\r";
+            + "OBX|7|CWE|149530^MDC_PULS_OXIM_PULS_RATE^MDC|1.1.1.2|0^normal sinus^MDC|||||R|||20261124101500+0000\r"
+            + "OBX|8|ST|150488^MDC_PULS_OXIM_PERF_REL^MDC|1.1.1.3|lead off|||||R|||20261124101500+0000\r"
+            + "OBX|9|NA|131329^MDC_ECG_ELEC_POTL_I^MDC|1.3.1.3|1^2^3^4|266418^MDC_DIM_MILLI_VOLT^MDC|||||R|||20261124101500+0000\r"
+            + "OBX|10|CE|149530^MDC_PULS_OXIM_PULS_RATE^MDC|1.1.1.2|N^Normal^HL70078|||||R|||20261124101500+0000\r";
 
     List<Outcome> outcomes = PROCESSOR.process(raw(er7));
 
-    assertThat(outcomes.stream().filter(o -> o instanceof Outcome.Accepted)).hasSize(2);
+    List<Measurement> accepted =
+        outcomes.stream()
+            .filter(Outcome.Accepted.class::isInstance)
+            .map(o -> ((Outcome.Accepted) o).measurement())
+            .toList();
+    assertThat(accepted).hasSize(5);
+    assertThat(accepted.get(2).metric().mdc()).isEqualTo(149530);
+    assertThat(accepted.get(2).value())
+        .isEqualTo(
+            new org.vitalbridge.core.model.Value.Coded(
+                "urn:iso:std:iso:11073:10101", "0", "normal sinus"));
+    assertThat(accepted.get(2).containment().path()).isEqualTo("1.1.1.2");
+    assertThat(accepted.get(2).observedAt()).isEqualTo(Instant.parse("2026-11-24T10:15:00Z"));
+    assertThat(accepted.get(3).metric().mdc()).isEqualTo(150488);
+    assertThat(accepted.get(3).value())
+        .isEqualTo(new org.vitalbridge.core.model.Value.Text("lead off"));
+    assertThat(accepted.get(4).value())
+        .isEqualTo(new org.vitalbridge.core.model.Value.Coded("HL70078", "N", "Normal"));
+    assertThat(accepted.get(2).id()).isNotEqualTo(accepted.get(4).id());
     assertThat(
             outcomes.stream()
                 .filter(o -> o instanceof Outcome.Rejected)
                 .map(o -> ((Outcome.Rejected) o).rejection()))
         .extracting(r -> r.reason(), r -> r.field())
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(RejectionReason.UNSUPPORTED_VALUE, "OBX^7^2"),
-            org.assertj.core.groups.Tuple.tuple(RejectionReason.UNSUPPORTED_VALUE, "OBX^8^2"),
             org.assertj.core.groups.Tuple.tuple(RejectionReason.UNSUPPORTED_VALUE, "OBX^9^2"));
     Message parsed = Hl7Messages.parse(er7);
     assertThat(new Pcd01Acknowledger().processed(parsed, outcomes).er7())

@@ -35,11 +35,29 @@ public record StoredMeasurement(
     String mapping,
     String containment) {
 
+  /** {@link Value.Text#canonicalKey()} is the text after this prefix. */
+  private static final String TEXT_PREFIX = "text:";
+
+  /**
+   * A coded value is stored as {@link Value.Coded#canonicalKey()}, {@code system|code}; the display
+   * is not stored. A value without a bar comes back as text.
+   */
+  private static Value coded(String key) {
+    int bar = key.indexOf('|');
+    return bar > 0
+        ? new Value.Coded(key.substring(0, bar), key.substring(bar + 1), null)
+        : new Value.Text(key);
+  }
+
   /** Back to the canonical model, for connectors that map measurements (FHIR, HL7). */
   public Measurement toMeasurement() {
     Value v =
         switch (valueKind) {
           case "quantity" -> new Value.Quantity(new BigDecimal(value), unit);
+          case "coded" -> coded(value);
+          case "text" ->
+              new Value.Text(
+                  value.startsWith(TEXT_PREFIX) ? value.substring(TEXT_PREFIX.length()) : value);
           default -> new Value.Text(value);
         };
     Set<MeasurementFlag> flagSet = EnumSet.noneOf(MeasurementFlag.class);

@@ -311,6 +311,35 @@ abstract class StoreContract {
   }
 
   @Test
+  void codedAndTextValuesComeBackFromTheStoreAsTheyWent() throws Exception {
+    Store store = open();
+    String mdc = "urn:iso:std:iso:11073:10101";
+    appendAll(
+        store,
+        TestPatientDecoder.preset("coded-1", "D9", T0, "SpO2", "coded", mdc + "^0^normal sinus"),
+        TestPatientDecoder.preset("text-1", "D9", T0.plusSeconds(1), "SpO2", "text", "lead off"));
+
+    assertThat(store.pipeline().drain()).isEqualTo(2);
+
+    List<StoredMeasurement> stored = store.measurements().find(byDevice("D9"));
+    assertThat(stored).extracting(StoredMeasurement::valueKind).containsExactly("coded", "text");
+    assertThat(stored).extracting(StoredMeasurement::unit).containsOnlyNulls();
+    org.vitalbridge.core.model.Measurement coded = stored.get(0).toMeasurement();
+    assertThat(coded.value()).isEqualTo(new org.vitalbridge.core.model.Value.Coded(mdc, "0", null));
+    assertThat(coded.metric().mdc()).isEqualTo(MDC_SPO2);
+    assertThat(coded.id())
+        .isEqualTo(
+            org.vitalbridge.core.harmonize.MeasurementIds.of(
+                coded.device(),
+                coded.metric(),
+                T0,
+                new org.vitalbridge.core.model.Value.Coded(mdc, "0", "normal sinus")));
+    assertThat(stored.get(1).toMeasurement().value())
+        .isEqualTo(new org.vitalbridge.core.model.Value.Text("lead off"));
+    assertThat(store.quarantine().openCount()).isZero();
+  }
+
+  @Test
   void badPayloadsAreQuarantinedWithReasonFieldDetailAndTheExactRawBytes() throws Exception {
     Store store = open();
     RawMessage outOfRange = raw("bad-range", payload("D1", T0, "SpO2", "101", "%"), T0);

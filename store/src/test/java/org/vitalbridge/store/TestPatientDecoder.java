@@ -6,6 +6,7 @@ import java.util.List;
 import org.vitalbridge.core.mapping.MappingResult;
 import org.vitalbridge.core.model.DeviceReading;
 import org.vitalbridge.core.model.RawMessage;
+import org.vitalbridge.core.model.Value;
 import org.vitalbridge.core.pipeline.PayloadDecoder;
 import org.vitalbridge.core.time.TimeFormat;
 import org.vitalbridge.core.time.TimeSpec;
@@ -25,11 +26,31 @@ final class TestPatientDecoder implements PayloadDecoder {
   @Override
   public MappingResult decode(RawMessage message) {
     String[] f = new String(message.payload(), StandardCharsets.UTF_8).split("\\|", -1);
-    return new MappingResult.Mapped(
-        "test-patient@1",
-        List.of(
-            new DeviceReading(
-                f[0], f[2], f[3], f[4], f[1], TimeSpec.of(TimeFormat.ISO), null, f[5], f[6])));
+    DeviceReading reading =
+        new DeviceReading(
+            f[0], f[2], f[3], f[4], f[1], TimeSpec.of(TimeFormat.ISO), null, f[5], f[6]);
+    if (f.length > 7) {
+      // An optional eighth field presets the value: "coded" (value system^code^display) or "text".
+      Value preset =
+          switch (f[7]) {
+            case "coded" -> {
+              String[] c = f[3].split("\\^", -1);
+              yield new Value.Coded(c[0], c[1], c[2]);
+            }
+            case "text" -> new Value.Text(f[3]);
+            default -> throw new IllegalArgumentException("unknown value kind " + f[7]);
+          };
+      reading = reading.withPreset(preset);
+    }
+    return new MappingResult.Mapped("test-patient@1", List.of(reading));
+  }
+
+  /** A reading of {@code label} with a coded ({@code system^code^display}) or text value. */
+  static RawMessage preset(
+      String id, String device, Instant ts, String label, String kind, String value) {
+    String payload = String.join("|", device, ts.toString(), label, value, "", "", "", kind);
+    return TestPipeline.raw(
+        id, payload.getBytes(StandardCharsets.UTF_8), CONTENT_TYPE, ts.plusSeconds(1));
   }
 
   /** An SpO2 reading naming {@code patient}, received one second after {@code ts}. */

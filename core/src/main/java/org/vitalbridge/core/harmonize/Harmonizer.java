@@ -29,8 +29,9 @@ import org.vitalbridge.core.units.UnitResolver;
 /**
  * Turns a {@link DeviceReading} in the device's words into a canonical {@link Measurement}: label
  * to metric code, unit to the canonical UCUM unit with the value converted, time to a UTC instant,
- * then validation against the plausible range. Anything it cannot do faithfully is a rejection
- * naming the field and the value — never a guess.
+ * then validation against the plausible range. A reading the decoder already read as a code or text
+ * ({@link DeviceReading#preset()}) keeps that value: only label and time are resolved. Anything it
+ * cannot do faithfully is a rejection naming the field and the value — never a guess.
  */
 public final class Harmonizer {
   private final Terminology terminology;
@@ -75,6 +76,10 @@ public final class Harmonizer {
           RejectionReason.UNKNOWN_METRIC,
           f.label(),
           "'" + r.label() + "' is not a known metric label, MDC reference id or MDC code");
+    }
+    if (r.preset() != null) {
+      // A code or text the decoder already read: no number, unit or range to check.
+      return accept(r, candidates.get(0), r.preset(), receivedAt, provenance);
     }
     if (isBlank(r.value())) {
       return reject(RejectionReason.MISSING_FIELD, f.value(), "no value for " + r.label());
@@ -139,6 +144,17 @@ public final class Harmonizer {
               + " is outside the plausible range "
               + metric.rangeText());
     }
+    return accept(r, metric, new Value.Quantity(converted, metric.unit()), receivedAt, provenance);
+  }
+
+  /** Resolves the time and builds the measurement (or rejects a bad timestamp). */
+  private HarmonizeResult accept(
+      DeviceReading r,
+      MetricDefinition metric,
+      Value value,
+      Instant receivedAt,
+      Provenance provenance) {
+    DeviceReading.Fields f = r.fields();
     Set<MeasurementFlag> flags = EnumSet.noneOf(MeasurementFlag.class);
     Instant observedAt;
     if (isBlank(r.timestamp())) {
@@ -167,7 +183,6 @@ public final class Harmonizer {
       }
     }
     DeviceId device = new DeviceId(r.device());
-    Value value = new Value.Quantity(converted, metric.unit());
     return new HarmonizeResult.Accepted(
         new Measurement(
             MeasurementIds.of(device, metric.code(), observedAt, value),

@@ -16,6 +16,8 @@ import org.vitalbridge.core.time.TimeSpec;
  * @param location bed / point of care when the payload names one, else {@code null}
  * @param subject patient id when the message itself names one (HL7 PID-3), else {@code null}
  * @param containment the metric's place in the device (PCD-01 OBX-4), else {@code null}
+ * @param preset a value the decoder already read as a code or text (PCD-01 CWE and ST rows), else
+ *     {@code null}: a numeric reading whose {@code value} and {@code unit} the harmonizer converts
  */
 public record DeviceReading(
     String device,
@@ -27,11 +29,54 @@ public record DeviceReading(
     Fields fields,
     String location,
     String subject,
-    Containment containment) {
+    Containment containment,
+    Value preset) {
 
   public DeviceReading {
     Objects.requireNonNull(timeSpec, "timeSpec");
     fields = fields == null ? Fields.DEFAULT : fields;
+  }
+
+  /** A numeric reading (no preset value). */
+  public DeviceReading(
+      String device,
+      String label,
+      String value,
+      String unit,
+      String timestamp,
+      TimeSpec timeSpec,
+      Fields fields,
+      String location,
+      String subject,
+      Containment containment) {
+    this(
+        device,
+        label,
+        value,
+        unit,
+        timestamp,
+        timeSpec,
+        fields,
+        location,
+        subject,
+        containment,
+        null);
+  }
+
+  /** The same reading carrying a value already read as a code or text. */
+  public DeviceReading withPreset(Value newPreset) {
+    return new DeviceReading(
+        device,
+        label,
+        value,
+        unit,
+        timestamp,
+        timeSpec,
+        fields,
+        location,
+        subject,
+        containment,
+        newPreset);
   }
 
   /** A reading whose message names no patient. */

@@ -544,4 +544,65 @@ class HarmonizerTest {
       assertThat(id.variant()).isEqualTo(2);
     }
   }
+
+  @Nested
+  class PresetValues {
+    private static final Value.Coded SINUS =
+        new Value.Coded("urn:iso:std:iso:11073:10101", "0", "normal sinus");
+
+    private DeviceReading preset(String label, Value value, String timestamp) {
+      return new DeviceReading(
+              "monitor-1", label, "raw", null, timestamp, TimeSpec.AUTO, null, null)
+          .withPreset(value);
+    }
+
+    @Test
+    void aCodedReadingNeedsNoUnitAndKeepsItsCode() {
+      Measurement m = accepted(preset("150456", SINUS, OBSERVED));
+      assertThat(m.metric().mdc()).isEqualTo(150456);
+      assertThat(m.value()).isEqualTo(SINUS);
+      assertThat(m.observedAt()).isEqualTo(Instant.parse(OBSERVED));
+      assertThat(m.flags()).isEmpty();
+      assertThat(m.id())
+          .isEqualTo(MeasurementIds.of(m.device(), m.metric(), m.observedAt(), SINUS));
+    }
+
+    @Test
+    void aTextReadingNeedsNoUnitAndKeepsItsText() {
+      Measurement m = accepted(preset("SpO2", new Value.Text("lead off"), OBSERVED));
+      assertThat(m.metric().mdc()).isEqualTo(150456);
+      assertThat(m.value()).isEqualTo(new Value.Text("lead off"));
+    }
+
+    @Test
+    void theIdIsDeterministicAndDiffersByValue() {
+      UUID first = accepted(preset("SpO2", SINUS, OBSERVED)).id();
+      UUID again = accepted(preset("SpO2", SINUS, OBSERVED)).id();
+      UUID otherCode =
+          accepted(preset("SpO2", new Value.Coded(SINUS.system(), "1", null), OBSERVED)).id();
+      UUID text = accepted(preset("SpO2", new Value.Text("lead off"), OBSERVED)).id();
+      UUID otherText = accepted(preset("SpO2", new Value.Text("lead on"), OBSERVED)).id();
+      assertThat(again).isEqualTo(first);
+      assertThat(java.util.Set.of(first, otherCode, text, otherText)).hasSize(4);
+    }
+
+    @Test
+    void anUnknownLabelIsStillAnUnknownMetric() {
+      assertThat(rejected(preset("MDC_ECG_RHY_SINUS_NOT_SHIPPED", SINUS, OBSERVED)).reason())
+          .isEqualTo(RejectionReason.UNKNOWN_METRIC);
+    }
+
+    @Test
+    void timeAndDeviceAreCheckedTheSameWay() {
+      assertThat(rejected(preset("SpO2", SINUS, "not a time")).reason())
+          .isEqualTo(RejectionReason.BAD_TIMESTAMP);
+      Measurement m = accepted(preset("SpO2", SINUS, null));
+      assertThat(m.observedAt()).isEqualTo(RECEIVED);
+      assertThat(m.flags()).containsExactly(MeasurementFlag.TIME_FROM_RECEIPT);
+      DeviceReading noDevice =
+          new DeviceReading(null, "SpO2", "raw", null, OBSERVED, TimeSpec.AUTO, null, null)
+              .withPreset(SINUS);
+      assertThat(rejected(noDevice).reason()).isEqualTo(RejectionReason.MISSING_FIELD);
+    }
+  }
 }
