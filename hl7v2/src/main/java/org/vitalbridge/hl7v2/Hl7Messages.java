@@ -56,4 +56,32 @@ public final class Hl7Messages {
   static String normalizeSegmentSeparators(String er7) {
     return er7.replace("\r\n", "\r").replace('\n', '\r').strip();
   }
+
+  /** The first segment (normally MSH), whatever the segment separator. */
+  static String firstSegment(String er7) {
+    String normalized = normalizeSegmentSeparators(er7);
+    int end = normalized.indexOf('\r');
+    return end < 0 ? normalized : normalized.substring(0, end);
+  }
+
+  /**
+   * How many segments named {@code name} the message has, whatever the segment separator, without
+   * copying it: a segment starts the text or follows CR/LF, and the field separator (MSH-1) ends
+   * its name.
+   */
+  static int segmentCount(String er7, String name) {
+    if (er7.length() < 4) {
+      return 0;
+    }
+    char fieldSeparator = er7.charAt(3);
+    int n = 0;
+    for (int i = er7.indexOf(name); i >= 0; i = er7.indexOf(name, i + name.length())) {
+      boolean starts = i == 0 || er7.charAt(i - 1) == '\r' || er7.charAt(i - 1) == '\n';
+      int end = i + name.length();
+      if (starts && (end == er7.length() || er7.charAt(end) == fieldSeparator)) {
+        n++;
+      }
+    }
+    return n;
+  }
 }

@@ -68,8 +68,9 @@ final class Hl7Receiver {
   }
 
   Reply receive(byte[] payload, String remote, String identity) {
-    Charset charset = charsetOf(payload);
-    String er7 = charsets.decode(payload);
+    // The ACK goes back in the sender's character set.
+    Charset charset = charsets.charsetOf(payload);
+    String er7 = charsets.decode(payload, charset);
     Message parsed;
     try {
       parsed = Hl7Messages.parse(er7);
@@ -106,18 +107,20 @@ final class Hl7Receiver {
 
   /** A frame over the size limit: refused (it cannot be journaled), answered from its header. */
   Reply oversized(byte[] head, long size, String remote) {
-    String er7 = charsets.decode(head);
+    Charset charset = charsets.charsetOf(head);
+    String er7 = charsets.decode(head, charset);
     String why = "message of " + size + " bytes is over the limit";
     Hl7Acknowledgment ack;
     try {
       ack =
           acknowledger.refused(
-              Hl7Messages.parse(firstSegment(er7)), new Hl7Acknowledgment.Error("MSH", "207", why));
+              Hl7Messages.parse(Hl7Messages.firstSegment(er7)),
+              new Hl7Acknowledgment.Error("MSH", "207", why));
     } catch (HL7Exception | RuntimeException e) {
       ack = acknowledger.unparseable(er7, why);
     }
     log.warn("refused an HL7 frame of {} bytes from {}", size, remote);
-    return reply(ack, remote, null, charsetOf(head));
+    return reply(ack, remote, null, charset);
   }
 
   private Hl7Acknowledgment applyAdt(Message parsed, String rawId) {
@@ -212,16 +215,5 @@ final class Hl7Receiver {
     } catch (HL7Exception e) {
       return "ADT raw " + rawId;
     }
-  }
-
-  /** The ACK is written in the sender's character set. */
-  private Charset charsetOf(byte[] payload) {
-    return charsets.charsetOf(payload);
-  }
-
-  private static String firstSegment(String er7) {
-    String normalized = Hl7Messages.normalizeSegmentSeparators(er7);
-    int end = normalized.indexOf('\r');
-    return end < 0 ? normalized : normalized.substring(0, end);
   }
 }

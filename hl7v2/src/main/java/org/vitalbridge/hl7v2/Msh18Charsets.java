@@ -54,7 +54,11 @@ final class Msh18Charsets {
   }
 
   String decode(byte[] raw) {
-    Charset charset = charsetOf(raw);
+    return decode(raw, charsetOf(raw));
+  }
+
+  /** Decodes in {@code charset} (from {@link #charsetOf}); invalid bytes fall back to Latin-1. */
+  String decode(byte[] raw, Charset charset) {
     try {
       return charset
           .newDecoder()

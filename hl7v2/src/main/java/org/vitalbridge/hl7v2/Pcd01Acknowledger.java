@@ -100,9 +100,7 @@ public final class Pcd01Acknowledger {
    */
   public Hl7Acknowledgment unparseable(String er7, String why) {
     Hl7Acknowledgment.Error error = new Hl7Acknowledgment.Error("MSH", "100", why);
-    String normalized = Hl7Messages.normalizeSegmentSeparators(er7);
-    int end = normalized.indexOf('\r');
-    String mshLine = end < 0 ? normalized : normalized.substring(0, end);
+    String mshLine = Hl7Messages.firstSegment(er7);
     if (mshLine.startsWith("MSH")) {
       try {
         return build(Hl7Messages.parse(mshLine), AcknowledgmentCode.AE, List.of(error));

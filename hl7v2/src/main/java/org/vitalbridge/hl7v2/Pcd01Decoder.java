@@ -116,7 +116,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
       List<DeviceReading> readings = new ArrayList<>();
       List<Rejection> rejected = new ArrayList<>();
       int visited = readings(oru, readings, rejected);
-      int written = obxCount(er7);
+      int written = Hl7Messages.segmentCount(er7, "OBX");
       if (written > visited) {
         // HAPI files OBX rows outside an OBR group away as non-standard segments; silently
         // dropping them would lose observations.
@@ -132,16 +132,6 @@ public final class Pcd01Decoder implements PayloadDecoder {
           null,
           "cannot read the ORU^R01 structure: " + e.getMessage());
     }
-  }
-
-  /** OBX segments as written in the message. */
-  private static int obxCount(String er7) {
-    String text = Hl7Messages.normalizeSegmentSeparators(er7);
-    int n = 0;
-    for (int i = text.indexOf("\rOBX"); i >= 0; i = text.indexOf("\rOBX", i + 4)) {
-      n++;
-    }
-    return n;
   }
 
   /** Adds the readings to {@code out}; returns how many OBX rows it visited. */

@@ -28,7 +28,17 @@ final class TestPatientDecoder implements PayloadDecoder {
     String[] f = new String(message.payload(), StandardCharsets.UTF_8).split("\\|", -1);
     DeviceReading reading =
         new DeviceReading(
-            f[0], f[2], f[3], f[4], f[1], TimeSpec.of(TimeFormat.ISO), null, f[5], f[6]);
+            f[0],
+            f[2],
+            f[3],
+            f[4],
+            f[1],
+            TimeSpec.of(TimeFormat.ISO),
+            null,
+            f[5],
+            f[6],
+            null,
+            null);
     if (f.length > 7) {
       // An optional eighth field presets the value: "coded" (value system^code^display) or "text".
       Value preset =

@@ -37,32 +37,6 @@ public record DeviceReading(
     fields = fields == null ? Fields.DEFAULT : fields;
   }
 
-  /** A numeric reading (no preset value). */
-  public DeviceReading(
-      String device,
-      String label,
-      String value,
-      String unit,
-      String timestamp,
-      TimeSpec timeSpec,
-      Fields fields,
-      String location,
-      String subject,
-      Containment containment) {
-    this(
-        device,
-        label,
-        value,
-        unit,
-        timestamp,
-        timeSpec,
-        fields,
-        location,
-        subject,
-        containment,
-        null);
-  }
-
   /** The same reading carrying a value already read as a code or text. */
   public DeviceReading withPreset(Value newPreset) {
     return new DeviceReading(
@@ -79,7 +53,7 @@ public record DeviceReading(
         newPreset);
   }
 
-  /** A reading whose message names no patient. */
+  /** A numeric reading as a mapping template finds it: no patient, containment or preset. */
   public DeviceReading(
       String device,
       String label,
@@ -89,21 +63,7 @@ public record DeviceReading(
       TimeSpec timeSpec,
       Fields fields,
       String location) {
-    this(device, label, value, unit, timestamp, timeSpec, fields, location, null, null);
-  }
-
-  /** A reading that names its patient but not its place in the device. */
-  public DeviceReading(
-      String device,
-      String label,
-      String value,
-      String unit,
-      String timestamp,
-      TimeSpec timeSpec,
-      Fields fields,
-      String location,
-      String subject) {
-    this(device, label, value, unit, timestamp, timeSpec, fields, location, subject, null);
+    this(device, label, value, unit, timestamp, timeSpec, fields, location, null, null, null);
   }
 
   /** Where each part came from (field names or JSONPath expressions). */
