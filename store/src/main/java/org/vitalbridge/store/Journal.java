@@ -59,6 +59,19 @@ public final class Journal implements AutoCloseable {
    * is full or closed, or the database error.
    */
   public CompletableFuture<Void> append(RawMessage message) {
+    return enqueue(message, 5, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Like {@link #append} but never waits for room: a full journal fails the future at once with
+   * {@link JournalOverloadedException}, which event-driven adapters turn into back-pressure (HTTP
+   * 429, MQTT 0x97) instead of stalling their threads.
+   */
+  public CompletableFuture<Void> offer(RawMessage message) {
+    return enqueue(message, 0, TimeUnit.MILLISECONDS);
+  }
+
+  private CompletableFuture<Void> enqueue(RawMessage message, long wait, TimeUnit unit) {
     if (message.size() > maxPayloadBytes) {
       return CompletableFuture.failedFuture(
           new PayloadTooLargeException(message.size(), maxPayloadBytes));
@@ -68,9 +81,11 @@ public final class Journal implements AutoCloseable {
     }
     Pending p = new Pending(message, new CompletableFuture<>());
     try {
-      if (!queue.offer(p, 5, TimeUnit.SECONDS)) {
+      boolean queued = wait == 0 ? queue.offer(p) : queue.offer(p, wait, unit);
+      if (!queued) {
         return CompletableFuture.failedFuture(
-            new StoreException("journal is overloaded (" + queue.size() + " appends waiting)"));
+            new JournalOverloadedException(
+                "journal is overloaded (" + queue.size() + " appends waiting)"));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -74,7 +74,7 @@ final class OutcomeWriter {
   /**
    * What one batch wrote: the state of each raw message, in order, and the measurements dropped.
    */
-  private record Written(List<String> states, int dropped) {}
+  private record Written(List<String> states, int dropped, List<Measurement> stored) {}
 
   /** Work committed together with a batch (the pipeline's cursor). */
   interface AlsoInTransaction {
@@ -87,13 +87,16 @@ final class OutcomeWriter {
   private final AtomicLong dropped = new AtomicLong();
 
   private final Database db;
+  private final MeasurementFeed feed;
 
   OutcomeWriter(
       Database db,
       List<String> destinations,
       UnassociatedPolicy unassociated,
-      ReentrantLock attributionLock) {
+      ReentrantLock attributionLock,
+      MeasurementFeed feed) {
     this.db = db;
+    this.feed = feed;
     this.destinations = List.copyOf(destinations);
     this.unassociated = unassociated;
     this.attributionLock = attributionLock;
@@ -111,9 +114,10 @@ final class OutcomeWriter {
    */
   List<String> commit(Connection c, List<Processed> batch, Instant now, AlsoInTransaction also)
       throws SQLException {
+    Written w;
     attributionLock.lock();
     try {
-      Written w =
+      w =
           db.write(
               () ->
                   Transactions.inTransaction(
@@ -124,16 +128,18 @@ final class OutcomeWriter {
                         return written;
                       }));
       dropped.addAndGet(w.dropped());
-      return w.states();
     } finally {
       attributionLock.unlock();
     }
+    feed.publish(w.stored());
+    return w.states();
   }
 
   private Written write(Connection c, List<Processed> batch, Instant now) throws SQLException {
     long nowMicros = Times.micros(now);
     List<String> states = new ArrayList<>(batch.size());
     Map<String, Measurement> lastSeen = new LinkedHashMap<>();
+    List<Measurement> stored = new ArrayList<>();
     int drops = 0;
     try (PreparedStatement resolve = c.prepareStatement(RESOLVE_QUARANTINE);
         PreparedStatement m = c.prepareStatement(INSERT_MEASUREMENT);
@@ -165,6 +171,7 @@ final class OutcomeWriter {
                   m, associated, p.rawSeq(), p.rawId(), subjectSource(a.measurement(), associated));
               m.addBatch();
               measurements++;
+              stored.add(associated);
             }
             if (!orphan || unassociated == UnassociatedPolicy.FORWARD) {
               for (String dest : destinations) {
@@ -216,7 +223,7 @@ final class OutcomeWriter {
       raw.executeBatch();
     }
     upsertDevices(c, lastSeen.values());
-    return new Written(states, drops);
+    return new Written(states, drops, stored);
   }
 
   private static void upsertDevices(Connection c, Iterable<Measurement> latest)

@@ -19,11 +19,13 @@ public final class Retention {
   private final Database db;
   private final Clock clock;
   private final RetentionPolicy policy;
+  private final IdempotencyKeys idempotency;
 
-  Retention(Database db, Clock clock, RetentionPolicy policy) {
+  Retention(Database db, Clock clock, RetentionPolicy policy, IdempotencyKeys idempotency) {
     this.db = db;
     this.clock = clock;
     this.policy = policy;
+    this.idempotency = idempotency;
   }
 
   public PurgeReport purge() {
@@ -36,6 +38,7 @@ public final class Retention {
         rawPurged += deleteRaw(c, "r.received_at < " + cutoff, Long.MAX_VALUE);
       }
       rawPurged += enforceCaps(c);
+      idempotency.purgeExpired(c);
       if (policy.measurementMaxAge() != null) {
         long cutoff = now - policy.measurementMaxAge().toNanos() / 1000;
         measurementsPurged = deleteMeasurements(c, cutoff);

@@ -22,6 +22,10 @@ public final class Store implements AutoCloseable {
   private final AuditLog audit;
   private final NegativeAcks negativeAcks;
   private final Unassociated unassociated;
+  private final MeasurementFeed feed = new MeasurementFeed();
+  private final Ingestor ingestor;
+  private final Devices devices;
+  private final IdempotencyKeys idempotency;
 
   private Store(
       StoreConfig config, MessageProcessor processor, Clock clock, RetentionPolicy policy) {
@@ -29,19 +33,22 @@ public final class Store implements AutoCloseable {
     // One lock orders the pipeline's writes and association changes (see OutcomeWriter#commit).
     ReentrantLock attributionLock = new ReentrantLock();
     OutcomeWriter writer =
-        new OutcomeWriter(db, config.destinations(), config.unassociated(), attributionLock);
+        new OutcomeWriter(db, config.destinations(), config.unassociated(), attributionLock, feed);
     this.pipeline = new PipelineWorker(db, processor, writer, clock);
     this.journal = new Journal(db, config, pipeline::signal);
     this.measurements = new MeasurementQueries(db);
     this.quarantine = new Quarantine(db);
     this.outbox = new Outbox(db, clock);
-    this.retention = new Retention(db, clock, policy);
+    this.idempotency = new IdempotencyKeys(db, clock);
+    this.retention = new Retention(db, clock, policy, idempotency);
     this.reprocessor = new Reprocessor(db, writer, clock);
     this.associations =
         new Associations(db, clock, attributionLock, new Reattribution(config.destinations()));
     this.unassociated = new Unassociated(db, config.unassociated(), writer::dropped);
     this.audit = new AuditLog(db, clock);
     this.negativeAcks = new NegativeAcks(db, clock);
+    this.ingestor = new Ingestor(journal, processor);
+    this.devices = new Devices(db);
   }
 
   /**
@@ -56,6 +63,24 @@ public final class Store implements AutoCloseable {
 
   public Journal journal() {
     return journal;
+  }
+
+  /** The way in for adapters that answer their senders with the outcome (HTTP, MQTT). */
+  public Ingestor ingestor() {
+    return ingestor;
+  }
+
+  /** Committed measurements, live. */
+  public MeasurementFeed feed() {
+    return feed;
+  }
+
+  public Devices devices() {
+    return devices;
+  }
+
+  public IdempotencyKeys idempotency() {
+    return idempotency;
   }
 
   public PipelineWorker pipeline() {

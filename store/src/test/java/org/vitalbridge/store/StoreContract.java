@@ -383,7 +383,7 @@ abstract class StoreContract {
 
     QuarantineEntry type = open.get(3);
     assertThat(type.stage()).isEqualTo("decode");
-    assertThat(type.reason()).isEqualTo("malformed-payload");
+    assertThat(type.reason()).isEqualTo("unsupported-message");
     assertThat(type.detail()).contains("text/plain");
 
     for (QuarantineEntry e : open) {

@@ -33,22 +33,36 @@ public final class TemplateSet {
     return templates.stream().map(MappingTemplate::mappingName).toList();
   }
 
+  /** Maps {@code payload} with the first template whose match rule holds. */
   public MappingResult map(JsonNode payload) {
+    return map(payload, null, null);
+  }
+
+  /**
+   * Maps {@code payload} with the template the channel names ({@code template}: a topic or URL
+   * chose it, so match rules are not consulted), or by match rules when {@code template} is null.
+   * {@code channelDevice} is the device id the channel names (topic, URL); the payload's own device
+   * field wins when present.
+   */
+  public MappingResult map(JsonNode payload, String template, String channelDevice) {
+    if (template != null) {
+      for (MappingTemplate t : templates) {
+        if (t.id().equals(template)) {
+          return apply(t, payload, channelDevice);
+        }
+      }
+      return new MappingResult.Failed(
+          new Rejection(
+              RejectionReason.NO_TEMPLATE,
+              null,
+              "no template named '"
+                  + template
+                  + "' is loaded"
+                  + (templates.isEmpty() ? "" : " (loaded: " + String.join(", ", ids()) + ")")));
+    }
     for (MappingTemplate t : templates) {
       if (matches(t, payload)) {
-        List<DeviceReading> readings = new ArrayList<>();
-        Resolved top = Resolved.EMPTY.with(t.scope(), payload, null, Context.ROOT);
-        for (Rule rule : t.measurements()) {
-          walk(rule, payload, null, Context.ROOT, top, readings);
-        }
-        if (readings.isEmpty()) {
-          return new MappingResult.Failed(
-              new Rejection(
-                  RejectionReason.MISSING_FIELD,
-                  "measurements",
-                  "template " + t.mappingName() + " matched but found no measurements"));
-        }
-        return new MappingResult.Mapped(t.mappingName(), readings);
+        return apply(t, payload, channelDevice);
       }
     }
     return new MappingResult.Failed(
@@ -58,6 +72,29 @@ public final class TemplateSet {
             templates.isEmpty()
                 ? "no mapping templates are loaded"
                 : "no template matches this payload (tried " + String.join(", ", names()) + ")"));
+  }
+
+  /** Template ids (without versions), as channels name them. */
+  public List<String> ids() {
+    return templates.stream().map(MappingTemplate::id).toList();
+  }
+
+  private static MappingResult apply(MappingTemplate t, JsonNode payload, String channelDevice) {
+    List<DeviceReading> readings = new ArrayList<>();
+    Resolved channel =
+        channelDevice == null ? Resolved.EMPTY : Resolved.EMPTY.withChannelDevice(channelDevice);
+    Resolved top = channel.with(t.scope(), payload, null, Context.ROOT);
+    for (Rule rule : t.measurements()) {
+      walk(rule, payload, null, Context.ROOT, top, readings);
+    }
+    if (readings.isEmpty()) {
+      return new MappingResult.Failed(
+          new Rejection(
+              RejectionReason.MISSING_FIELD,
+              "measurements",
+              "template " + t.mappingName() + " matched but found no measurements"));
+    }
+    return new MappingResult.Mapped(t.mappingName(), readings);
   }
 
   private static boolean matches(MappingTemplate t, JsonNode payload) {
@@ -199,12 +236,21 @@ public final class TemplateSet {
     static final Resolved EMPTY =
         new Resolved(null, "device", null, TimeSpec.AUTO, "timestamp", null);
 
+    Resolved withChannelDevice(String channelDevice) {
+      return new Resolved(
+          channelDevice, "(channel)", timestamp, timeSpec, timestampField, location);
+    }
+
     Resolved with(Scope s, JsonNode root, JsonNode item, Context context) {
       String d = device;
       String df = deviceField;
       if (s.device() != null) {
-        d = s.device().text(root, item);
-        df = field(s.device(), context);
+        String found = s.device().text(root, item);
+        // A device the payload does not name is the one the channel (or outer level) named.
+        if (found != null || d == null) {
+          d = found;
+          df = field(s.device(), context);
+        }
       }
       String ts = timestamp;
       TimeSpec spec = timeSpec;

@@ -15,7 +15,11 @@ public enum RejectionReason {
   UNSUPPORTED_VALUE("unsupported-value"),
   /** A message type, event, version or processing id the receiver does not handle. */
   UNSUPPORTED_MESSAGE("unsupported-message"),
-  PAYLOAD_TOO_LARGE("payload-too-large");
+  PAYLOAD_TOO_LARGE("payload-too-large"),
+  /** No routing rule maps the channel (an MQTT topic, a URL) to a template. */
+  UNROUTED("unrouted"),
+  /** The sender may not send this (identity, topic or device not its own). */
+  NOT_AUTHORIZED("not-authorized");
 
   private final String code;
 
@@ -25,5 +29,15 @@ public enum RejectionReason {
 
   public String code() {
     return code;
+  }
+
+  /** The reason with {@code code}, if any. */
+  public static java.util.Optional<RejectionReason> ofCode(String code) {
+    for (RejectionReason r : values()) {
+      if (r.code.equals(code)) {
+        return java.util.Optional.of(r);
+      }
+    }
+    return java.util.Optional.empty();
   }
 }

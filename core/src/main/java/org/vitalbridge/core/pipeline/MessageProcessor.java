@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.vitalbridge.core.harmonize.HarmonizeResult;
 import org.vitalbridge.core.harmonize.Harmonizer;
 import org.vitalbridge.core.mapping.MappingResult;
@@ -22,6 +23,9 @@ import org.vitalbridge.core.model.RejectionReason;
 public final class MessageProcessor {
   public static final String STAGE_DECODE = "decode";
   public static final String STAGE_HARMONIZE = "harmonize";
+
+  /** Refused by the adapter on receipt (see {@link RefusedContent}). */
+  public static final String STAGE_RECEIVE = "receive";
 
   /** Enough for the pipeline's lag under load; an evicted entry is simply decoded again. */
   private static final int REMEMBERED = 4096;
@@ -56,6 +60,15 @@ public final class MessageProcessor {
     if (known != null) {
       return known;
     }
+    return evaluate(message);
+  }
+
+  /** Decodes and harmonizes {@code message}, whatever was remembered for it. */
+  public List<Outcome> evaluate(RawMessage message) {
+    Optional<Rejection> refused = RefusedContent.rejection(message.contentType());
+    if (refused.isPresent()) {
+      return List.of(new Outcome.Rejected(STAGE_RECEIVE, refused.get()));
+    }
     for (PayloadDecoder decoder : decoders) {
       if (decoder.accepts(message.contentType())) {
         return harmonize(decoder.decode(message), message);
@@ -65,7 +78,7 @@ public final class MessageProcessor {
         new Outcome.Rejected(
             STAGE_DECODE,
             new Rejection(
-                RejectionReason.MALFORMED_PAYLOAD,
+                RejectionReason.UNSUPPORTED_MESSAGE,
                 null,
                 "no decoder for content type '" + message.contentType() + "'")));
   }

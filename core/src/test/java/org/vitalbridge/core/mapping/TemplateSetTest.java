@@ -105,6 +105,41 @@ class TemplateSetTest {
   }
 
   @Test
+  void aChannelNamedTemplateMapsWithoutItsMatchRule() throws Exception {
+    // The topic or URL names the template: a payload without "vendor" still maps.
+    MappingResult.Mapped m =
+        mapped(
+            load(FLAT)
+                .map(
+                    json("{\"deviceId\": \"A-1\", \"ts\": 1773570600000, \"hr\": 70}"),
+                    "acme-flat",
+                    null));
+    assertThat(m.readings().get(0).value()).isEqualTo("70");
+    assertThat(m.readings().get(0).device()).isEqualTo("A-1");
+  }
+
+  @Test
+  void theChannelDeviceStandsInOnlyWhenThePayloadNamesNone() throws Exception {
+    TemplateSet set = load(FLAT);
+    DeviceReading fromChannel =
+        mapped(set.map(json("{\"ts\": 1773570600000, \"hr\": 70}"), "acme-flat", "TOPIC-DEV"))
+            .readings()
+            .get(0);
+    assertThat(fromChannel.device()).isEqualTo("TOPIC-DEV");
+    assertThat(fromChannel.fields().device()).isEqualTo("(channel)");
+    DeviceReading fromPayload =
+        mapped(set.map(json(FLAT_PAYLOAD), "acme-flat", "TOPIC-DEV")).readings().get(0);
+    assertThat(fromPayload.device()).isEqualTo("ACME-0042");
+  }
+
+  @Test
+  void anUnknownChannelTemplateIsRejectedNamingTheLoadedOnes() throws Exception {
+    MappingResult.Failed f = failed(load(FLAT).map(json(FLAT_PAYLOAD), "nope", null));
+    assertThat(f.rejection().reason()).isEqualTo(RejectionReason.NO_TEMPLATE);
+    assertThat(f.rejection().detail()).contains("'nope'").contains("acme-flat");
+  }
+
+  @Test
   void flatTemplateEndToEndThroughTheHarmonizer() throws Exception {
     Harmonizer harmonizer =
         new Harmonizer(

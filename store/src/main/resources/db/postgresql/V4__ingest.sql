@@ -1,0 +1,14 @@
+-- Device presence (MQTT connect/disconnect/will): when the state last changed and why.
+ALTER TABLE device ADD COLUMN state_changed_at BIGINT;
+ALTER TABLE device ADD COLUMN state_reason TEXT;
+
+-- HTTP Idempotency-Key: the first answer to a key, replayed to retries.
+CREATE TABLE idempotency_key (
+  key          TEXT PRIMARY KEY,
+  fingerprint  TEXT NOT NULL,
+  status       INTEGER NOT NULL,
+  content_type TEXT NOT NULL,
+  body         BYTEA NOT NULL,
+  created_at   BIGINT NOT NULL
+);
+CREATE INDEX idempotency_key_created ON idempotency_key (created_at);
