@@ -4,11 +4,13 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vitalbridge.core.harmonize.Harmonizer;
@@ -26,6 +28,7 @@ import org.vitalbridge.fhir.FhirDestination;
 import org.vitalbridge.hl7v2.Hl7Destination;
 import org.vitalbridge.hl7v2.MllpListener;
 import org.vitalbridge.server.config.VitalBridgeConfig;
+import org.vitalbridge.server.http.HttpApi;
 import org.vitalbridge.store.PurgeReport;
 import org.vitalbridge.store.RetentionPolicy;
 import org.vitalbridge.store.Store;
@@ -42,6 +45,7 @@ public final class Engine implements AutoCloseable {
   private final FhirDestination fhir;
   private final MllpListener mllp;
   private final Hl7Destination hl7;
+  private final HttpApi http;
 
   private Engine(
       Store store,
@@ -49,13 +53,15 @@ public final class Engine implements AutoCloseable {
       int templateCount,
       FhirDestination fhir,
       MllpListener mllp,
-      Hl7Destination hl7) {
+      Hl7Destination hl7,
+      HttpApi http) {
     this.store = store;
     this.scheduler = scheduler;
     this.templateCount = templateCount;
     this.fhir = fhir;
     this.mllp = mllp;
     this.hl7 = hl7;
+    this.http = http;
   }
 
   public static Engine start(VitalBridgeConfig config, Clock clock) {
@@ -112,7 +118,12 @@ public final class Engine implements AutoCloseable {
     if (config.hl7().destination().enabled()) {
       hl7 = Hl7Wiring.destination(config.hl7().destination(), store, clock);
     }
-    return new Engine(store, scheduler, templates.size(), fhir, mllp, hl7);
+    Map<String, BooleanSupplier> adapters = new LinkedHashMap<>();
+    if (mllp != null) {
+      adapters.put("mllp", () -> true);
+    }
+    HttpApi http = HttpWiring.start(config.http(), store, clock, adapters);
+    return new Engine(store, scheduler, templates.size(), fhir, mllp, hl7, http);
   }
 
   /** The configured templates; a missing directory means none (JSON payloads are then rejected). */
@@ -184,6 +195,11 @@ public final class Engine implements AutoCloseable {
     return templateCount;
   }
 
+  /** The HTTP API's port. */
+  public int httpPort() {
+    return http.port();
+  }
+
   /** The MLLP listener's port, or -1 when it is disabled. */
   public int mllpPort() {
     return mllp == null ? -1 : mllp.port();
@@ -191,6 +207,7 @@ public final class Engine implements AutoCloseable {
 
   @Override
   public void close() {
+    http.close();
     if (mllp != null) {
       mllp.close();
     }

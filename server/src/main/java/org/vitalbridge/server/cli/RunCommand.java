@@ -1,6 +1,7 @@
 package org.vitalbridge.server.cli;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -11,7 +12,6 @@ import org.vitalbridge.core.ConfigurationException;
 import org.vitalbridge.server.Engine;
 import org.vitalbridge.server.config.ConfigLoader;
 import org.vitalbridge.server.config.VitalBridgeConfig;
-import org.vitalbridge.server.http.IngestServer;
 import org.vitalbridge.store.StoreException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,34 +42,31 @@ final class RunCommand implements Callable<Integer> {
     try {
       cfg = ConfigLoader.load(config, System.getenv());
       engine = Engine.start(cfg, Clock.systemUTC());
-    } catch (ConfigurationException | StoreException e) {
+    } catch (ConfigurationException
+        | StoreException
+        | IllegalStateException
+        | UncheckedIOException e) {
       err.println("cannot start VitalBridge: " + e.getMessage());
       err.flush();
       return 2;
     }
-    IngestServer http =
-        IngestServer.start(
-            cfg.http().host(),
-            cfg.http().port(),
-            engine.store(),
-            Clock.systemUTC(),
-            cfg.store().maxPayloadBytes());
     log.info(
-        "VitalBridge running: store {} ({}), {} templates, HTTP http://{}:{}/ (POST /ingest, GET /health)",
+        "VitalBridge running: store {} ({}), {} templates, HTTP {}:{} (POST /api/v1/ingest/{template},"
+            + " WebSocket /api/v1/stream, GET /health), MLLP {}",
         cfg.store().backend(),
         cfg.store().backend().equals("sqlite")
             ? cfg.store().sqliteFile()
             : cfg.store().postgresqlUrl(),
         engine.templateCount(),
         cfg.http().host(),
-        http.port());
+        engine.httpPort(),
+        engine.mllpPort() < 0 ? "off" : cfg.hl7().mllp().host() + ":" + engine.mllpPort());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   log.info("stopping VitalBridge");
-                  http.close();
                   engine.close();
                   stopped.countDown();
                 },

@@ -13,7 +13,8 @@ public record VitalBridgeConfig(
     Path templates,
     Http http,
     Fhir fhir,
-    Hl7 hl7) {
+    Hl7 hl7,
+    Mqtt mqtt) {
 
   /**
    * @param postgresqlPassword from the environment ({@code VITALBRIDGE_STORE_POSTGRESQLPASSWORD})
@@ -48,7 +49,64 @@ public record VitalBridgeConfig(
       Map<String, String> deviceZones,
       Map<String, List<String>> unitAliases) {}
 
-  public record Http(String host, int port) {}
+  /**
+   * The HTTP API: ingest (single, batch, WebSocket), the live stream, health.
+   *
+   * @param maxPayloadBytes one payload or WebSocket frame (after gunzip); 0 = store.maxPayloadBytes
+   * @param maxBatchBytes one batch body (after gunzip); 0 = four times maxPayloadBytes
+   * @param maxBatchItems items in one batch request; more is answered 413
+   * @param commitTimeout longest a request waits for its journal commit (then 503)
+   * @param streamQueueSize measurements a live-stream subscriber may fall behind before it is
+   *     dropped, and frames a WebSocket sender may have unacknowledged
+   */
+  public record Http(
+      String host,
+      int port,
+      int maxPayloadBytes,
+      int maxBatchBytes,
+      int maxBatchItems,
+      Duration commitTimeout,
+      int streamQueueSize,
+      Tls tls) {}
+
+  /**
+   * MQTT 5 ingest: the embedded endpoint (default) or a subscription to an external broker.
+   *
+   * @param mode {@code embedded}, {@code external} or {@code off}
+   * @param topics routing rules, first match wins: {@code devices/{device}/{template}}, or a
+   *     pattern with MQTT wildcards and a fixed template: {@code vendor/acme/+/vitals ->
+   *     acme-bedside}
+   * @param presenceTopic external mode: where devices publish {@code online}/{@code offline} (birth
+   *     and will messages), e.g. {@code devices/{device}/status}; null for none
+   */
+  public record Mqtt(
+      String mode,
+      List<String> topics,
+      String presenceTopic,
+      Duration commitTimeout,
+      MqttEmbedded embedded,
+      MqttExternal external) {}
+
+  public record MqttEmbedded(String host, int port, int maxConnections, Tls tls) {}
+
+  /**
+   * @param password from {@code VITALBRIDGE_MQTT_EXTERNAL_PASSWORD} only
+   * @param sessionExpiry how long the broker keeps our session (and queues for us) while we are
+   *     down
+   * @param sharedGroup the {@code $share/{group}/…} group several VitalBridge nodes split load in
+   * @param trustStore PKCS#12 with the broker's CA when {@code tls} is on (else the JDK's)
+   */
+  public record MqttExternal(
+      String host,
+      int port,
+      String clientId,
+      String username,
+      String password,
+      Duration sessionExpiry,
+      String sharedGroup,
+      boolean tls,
+      Path trustStore,
+      String trustStorePassword) {}
 
   /**
    * HL7 v2: the MLLP listener (PCD-01 and ADT in), what happens to measurements no association

@@ -1,0 +1,131 @@
+package org.vitalbridge.server.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vitalbridge.core.harmonize.MeasurementIds;
+import org.vitalbridge.server.http.Answers.Answer;
+import org.vitalbridge.store.IdempotencyKeys;
+import org.vitalbridge.store.StoreException;
+
+/**
+ * {@code Idempotency-Key}: a retried request gets the first answer (status and body) and stores
+ * nothing twice. Raw ids are derived from key, request fingerprint and item index, so even a retry
+ * racing the first request is journaled once; answers are kept 24 h by the store. The same key with
+ * another request (fingerprint: SHA-256 of template, device, endpoint and body) is the client's
+ * error: 422.
+ */
+final class Idempotency {
+  static final String HEADER = "Idempotency-Key";
+  static final String REPLAYED = "Idempotent-Replayed";
+  private static final Logger log = LoggerFactory.getLogger(Idempotency.class);
+
+  /** Answers decided by the request itself; 429 and 503 are not: a retry may do better. */
+  private static final Set<Integer> KEPT = Set.of(202, 400, 404, 413, 415, 422);
+
+  private final IdempotencyKeys keys;
+
+  Idempotency(IdempotencyKeys keys) {
+    this.keys = keys;
+  }
+
+  /**
+   * The key from its header ({@code "…"} quotes of the structured-field form are dropped), or
+   * {@code null} when absent; a key that is not 1..255 visible ASCII characters is a 400.
+   */
+  static String key(String header, String instance) {
+    if (header == null) {
+      return null;
+    }
+    String k = header.strip();
+    if (k.length() >= 2 && k.startsWith("\"") && k.endsWith("\"")) {
+      k = k.substring(1, k.length() - 1);
+    }
+    boolean ok = !k.isEmpty() && k.length() <= 255;
+    for (int i = 0; ok && i < k.length(); i++) {
+      char c = k.charAt(i);
+      ok = c >= 0x20 && c < 0x7f;
+    }
+    if (!ok) {
+      throw Problem.of(
+              "bad-idempotency-key",
+              "Bad Idempotency-Key",
+              400,
+              "an Idempotency-Key is 1 to 255 visible ASCII characters",
+              instance)
+          .raise();
+    }
+    return k;
+  }
+
+  static String fingerprint(String template, String device, String endpoint, byte[] body) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (String part : new String[] {template, device == null ? "" : device, endpoint}) {
+        sha.update(part.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+      }
+      return HexFormat.of().formatHex(sha.digest(body));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always available", e);
+    }
+  }
+
+  /** The raw id of item {@code index} of the request identified by key and fingerprint. */
+  static String rawId(String key, String fingerprint, int index) {
+    return MeasurementIds.derived("http|" + key + "|" + fingerprint + "|" + index).toString();
+  }
+
+  /** The saved answer to replay, a 422 when the key was used for another request, or empty. */
+  Optional<Answer> replay(String key, String fingerprint, String instance) {
+    return keys.find(key).map(saved -> answerFor(saved, fingerprint, instance));
+  }
+
+  /**
+   * Saves {@code computed} as the answer to {@code key} (when it is one a retry must see again);
+   * when a concurrent request saved first, answers what it saved.
+   */
+  Answer settle(String key, String fingerprint, Answer computed, String instance) {
+    if (!KEPT.contains(computed.status())) {
+      return computed;
+    }
+    try {
+      if (keys.save(
+          key, fingerprint, computed.status(), computed.contentType(), computed.bytes())) {
+        return computed;
+      }
+      return keys.find(key).map(saved -> answerFor(saved, fingerprint, instance)).orElse(computed);
+    } catch (StoreException e) {
+      // The data is committed; only the replay of this answer is lost.
+      log.warn("could not save an idempotency answer: {}", e.getMessage());
+      return computed;
+    }
+  }
+
+  private static Answer answerFor(IdempotencyKeys.Answer saved, String fingerprint, String inst) {
+    if (!saved.fingerprint().equals(fingerprint)) {
+      Problem p =
+          Problem.of(
+              "idempotency-key-reused",
+              "Idempotency-Key reused",
+              422,
+              "this Idempotency-Key was used for a different request in the last 24 h; use a new"
+                  + " key for a new request",
+              inst);
+      return new Answer(422, Problem.CONTENT_TYPE, p.toJson(), null);
+    }
+    try {
+      ObjectNode body = (ObjectNode) Json.MAPPER.readTree(saved.body());
+      return new Answer(saved.status(), saved.contentType(), body, null);
+    } catch (IOException | ClassCastException e) {
+      throw new IllegalStateException("a saved idempotency answer is not a JSON object", e);
+    }
+  }
+}
