@@ -3,6 +3,7 @@ package org.vitalbridge.server;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +46,7 @@ public final class Engine implements AutoCloseable {
   private final FhirDestination fhir;
   private final MllpListener mllp;
   private final Hl7Destination hl7;
+  private final MqttWiring.Supervised mqtt;
   private final HttpApi http;
 
   private Engine(
@@ -54,6 +56,7 @@ public final class Engine implements AutoCloseable {
       FhirDestination fhir,
       MllpListener mllp,
       Hl7Destination hl7,
+      MqttWiring.Supervised mqtt,
       HttpApi http) {
     this.store = store;
     this.scheduler = scheduler;
@@ -61,6 +64,7 @@ public final class Engine implements AutoCloseable {
     this.fhir = fhir;
     this.mllp = mllp;
     this.hl7 = hl7;
+    this.mqtt = mqtt;
     this.http = http;
   }
 
@@ -105,25 +109,49 @@ public final class Engine implements AutoCloseable {
         every,
         every,
         TimeUnit.MILLISECONDS);
-    FhirDestination fhir = null;
-    if (config.fhir().enabled()) {
-      fhir = FhirWiring.destination(config.fhir(), store, terminology, clock);
-      fhir.start();
+    List<AutoCloseable> started = new ArrayList<>();
+    try {
+      FhirDestination fhir = null;
+      if (config.fhir().enabled()) {
+        fhir = FhirWiring.destination(config.fhir(), store, terminology, clock);
+        fhir.start();
+        started.add(fhir);
+      }
+      MllpListener mllp = null;
+      if (config.hl7().mllp().enabled()) {
+        mllp = Hl7Wiring.listener(config.hl7().mllp(), store, processor, clock);
+        started.add(mllp);
+      }
+      Hl7Destination hl7 = null;
+      if (config.hl7().destination().enabled()) {
+        hl7 = Hl7Wiring.destination(config.hl7().destination(), store, clock);
+        started.add(hl7);
+      }
+      MqttWiring.Supervised mqtt = MqttWiring.start(config.mqtt(), store, clock, scheduler);
+      Map<String, BooleanSupplier> adapters = new LinkedHashMap<>();
+      if (mllp != null) {
+        adapters.put("mllp", () -> true);
+      }
+      if (mqtt != null) {
+        started.add(mqtt);
+        adapters.put("mqtt", mqtt::up);
+      }
+      HttpApi http = HttpWiring.start(config.http(), store, clock, adapters);
+      return new Engine(store, scheduler, templates.size(), fhir, mllp, hl7, mqtt, http);
+    } catch (RuntimeException e) {
+      // What started before the failure is stopped again, so a failed start leaves no listener
+      // bound and the store's lock released.
+      for (int i = started.size() - 1; i >= 0; i--) {
+        try {
+          started.get(i).close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      scheduler.shutdownNow();
+      store.close();
+      throw e;
     }
-    MllpListener mllp = null;
-    if (config.hl7().mllp().enabled()) {
-      mllp = Hl7Wiring.listener(config.hl7().mllp(), store, processor, clock);
-    }
-    Hl7Destination hl7 = null;
-    if (config.hl7().destination().enabled()) {
-      hl7 = Hl7Wiring.destination(config.hl7().destination(), store, clock);
-    }
-    Map<String, BooleanSupplier> adapters = new LinkedHashMap<>();
-    if (mllp != null) {
-      adapters.put("mllp", () -> true);
-    }
-    HttpApi http = HttpWiring.start(config.http(), store, clock, adapters);
-    return new Engine(store, scheduler, templates.size(), fhir, mllp, hl7, http);
   }
 
   /** The configured templates; a missing directory means none (JSON payloads are then rejected). */
@@ -195,6 +223,11 @@ public final class Engine implements AutoCloseable {
     return templateCount;
   }
 
+  /** The embedded MQTT endpoint's port, or -1 (off, external mode, or not started yet). */
+  public int mqttPort() {
+    return mqtt == null ? -1 : mqtt.port();
+  }
+
   /** The HTTP API's port. */
   public int httpPort() {
     return http.port();
@@ -208,6 +241,9 @@ public final class Engine implements AutoCloseable {
   @Override
   public void close() {
     http.close();
+    if (mqtt != null) {
+      mqtt.close();
+    }
     if (mllp != null) {
       mllp.close();
     }

@@ -52,7 +52,7 @@ final class RunCommand implements Callable<Integer> {
     }
     log.info(
         "VitalBridge running: store {} ({}), {} templates, HTTP {}:{} (POST /api/v1/ingest/{template},"
-            + " WebSocket /api/v1/stream, GET /health), MLLP {}",
+            + " WebSocket /api/v1/stream, GET /health), MLLP {}, MQTT {}",
         cfg.store().backend(),
         cfg.store().backend().equals("sqlite")
             ? cfg.store().sqliteFile()
@@ -60,7 +60,12 @@ final class RunCommand implements Callable<Integer> {
         engine.templateCount(),
         cfg.http().host(),
         engine.httpPort(),
-        engine.mllpPort() < 0 ? "off" : cfg.hl7().mllp().host() + ":" + engine.mllpPort());
+        engine.mllpPort() < 0 ? "off" : cfg.hl7().mllp().host() + ":" + engine.mllpPort(),
+        cfg.mqtt().mode().equals("embedded")
+            ? (engine.mqttPort() < 0
+                ? "embedded (not started yet, see above)"
+                : "embedded " + cfg.mqtt().embedded().host() + ":" + engine.mqttPort())
+            : cfg.mqtt().mode());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

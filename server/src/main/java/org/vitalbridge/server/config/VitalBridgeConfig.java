@@ -76,14 +76,19 @@ public record VitalBridgeConfig(
    * @param topics routing rules, first match wins: {@code devices/{device}/{template}}, or a
    *     pattern with MQTT wildcards and a fixed template: {@code vendor/acme/+/vitals ->
    *     acme-bedside}
-   * @param presenceTopic external mode: where devices publish {@code online}/{@code offline} (birth
-   *     and will messages), e.g. {@code devices/{device}/status}; null for none
+   * @param presenceTopic where devices publish {@code online}/{@code offline} (birth and will
+   *     messages), e.g. {@code devices/{device}/status}; null for none
+   * @param maxPayloadBytes larger payloads are refused (0x97, head quarantined); 0 = the journal's
+   * @param retryInterval how often a listener that could not start (port taken, broker down) is
+   *     tried again; meanwhile {@code /health} reports it DOWN
    */
   public record Mqtt(
       String mode,
       List<String> topics,
       String presenceTopic,
       Duration commitTimeout,
+      int maxPayloadBytes,
+      Duration retryInterval,
       MqttEmbedded embedded,
       MqttExternal external) {}
 

@@ -33,8 +33,10 @@ final class BodyReader {
   static Body read(InputStream in, boolean gzip, int limit) throws IOException {
     Watched raw = new Watched(in);
     ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(limit + 1, 64 * 1024));
+    GZIPInputStream inflating = null;
     try {
-      InputStream body = gzip ? new GZIPInputStream(raw, CHUNK) : raw;
+      inflating = gzip ? new GZIPInputStream(raw, CHUNK) : null;
+      InputStream body = gzip ? inflating : raw;
       byte[] chunk = new byte[CHUNK];
       int n;
       while ((n = body.read(chunk, 0, Math.min(chunk.length, limit + 1 - out.size()))) > 0) {
@@ -50,6 +52,11 @@ final class BodyReader {
       }
       // The connection is fine; the gzip stream is not.
       return new BadEncoding(out.toByteArray(), "not a valid gzip stream: " + e.getMessage());
+    } finally {
+      if (inflating != null) {
+        // Frees the inflater's native memory now rather than at some later garbage collection.
+        inflating.close();
+      }
     }
     return new Complete(out.toByteArray());
   }

@@ -68,7 +68,7 @@ public final class HttpApi implements AutoCloseable {
     ExecutorService answers = Executors.newFixedThreadPool(4, daemon("vitalbridge-http-answer"));
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(daemon("vitalbridge-http-timer"));
-    Ingest ingest = new Ingest(store, clock, config.commitTimeout());
+    Ingest ingest = new Ingest(store, clock, config.commitTimeout(), payloadLimit);
     IngestEndpoint endpoint =
         new IngestEndpoint(
             ingest,

@@ -13,7 +13,8 @@ import javax.net.ssl.SSLContext;
  * @param host {@code http.host}: address to bind, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}
  * @param port {@code http.port}: TCP port; 0 picks a free one ({@link HttpApi#port()} tells it)
  * @param maxPayloadBytes {@code http.maxPayloadBytes}: largest single payload, WebSocket frame or
- *     batch item (after gunzip); 0 means the journal's limit ({@code store.maxPayloadBytes})
+ *     batch item (after gunzip); 0 means the journal's limit ({@code store.maxPayloadBytes}), which
+ *     is also the most it can be
  * @param maxBatchBytes {@code http.maxBatchBytes}: largest batch body (after gunzip); 0 means four
  *     times {@code maxPayloadBytes}
  * @param maxBatchItems {@code http.maxBatchItems}: most items in one batch (413 beyond)
@@ -145,9 +146,12 @@ public record HttpApiConfig(
     return this;
   }
 
-  /** {@link #maxPayloadBytes}, 0 resolved to the journal's limit. */
+  /**
+   * {@link #maxPayloadBytes}, 0 resolved to the journal's limit, and never above it: a payload the
+   * journal cannot take is refused on receipt (413, its head kept) like any other too large.
+   */
   int payloadLimit(int journalLimit) {
-    return maxPayloadBytes == 0 ? journalLimit : maxPayloadBytes;
+    return maxPayloadBytes == 0 ? journalLimit : Math.min(maxPayloadBytes, journalLimit);
   }
 
   int batchLimit(int journalLimit) {

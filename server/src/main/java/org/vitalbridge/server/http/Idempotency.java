@@ -2,6 +2,7 @@ package org.vitalbridge.server.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -65,13 +66,20 @@ final class Idempotency {
     return k;
   }
 
+  /**
+   * SHA-256 over the parts, each preceded by its length (-1 for no device), so that no bytes can
+   * move from one part to the next (a device is any query parameter) and make another request's
+   * fingerprint.
+   */
   static String fingerprint(String template, String device, String endpoint, byte[] body) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (String part : new String[] {template, device == null ? "" : device, endpoint}) {
-        sha.update(part.getBytes(StandardCharsets.UTF_8));
-        sha.update((byte) 0);
+      for (String part : new String[] {template, device, endpoint}) {
+        byte[] bytes = part == null ? new byte[0] : part.getBytes(StandardCharsets.UTF_8);
+        sha.update(ByteBuffer.allocate(4).putInt(part == null ? -1 : bytes.length).array());
+        sha.update(bytes);
       }
+      sha.update(ByteBuffer.allocate(4).putInt(body.length).array());
       return HexFormat.of().formatHex(sha.digest(body));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always available", e);
@@ -83,8 +91,14 @@ final class Idempotency {
     return MeasurementIds.derived("http|" + key + "|" + fingerprint + "|" + index).toString();
   }
 
+  /**
+   * What a key already answered: the saved answer to replay ({@code replayed}), or a 422 when the
+   * key was used for another request (not a replay: nothing of this request is answered for).
+   */
+  record Known(Answer answer, boolean replayed) {}
+
   /** The saved answer to replay, a 422 when the key was used for another request, or empty. */
-  Optional<Answer> replay(String key, String fingerprint, String instance) {
+  Optional<Known> replay(String key, String fingerprint, String instance) {
     return keys.find(key).map(saved -> answerFor(saved, fingerprint, instance));
   }
 
@@ -101,7 +115,9 @@ final class Idempotency {
           key, fingerprint, computed.status(), computed.contentType(), computed.bytes())) {
         return computed;
       }
-      return keys.find(key).map(saved -> answerFor(saved, fingerprint, instance)).orElse(computed);
+      return keys.find(key)
+          .map(saved -> answerFor(saved, fingerprint, instance).answer())
+          .orElse(computed);
     } catch (StoreException e) {
       // The data is committed; only the replay of this answer is lost.
       log.warn("could not save an idempotency answer: {}", e.getMessage());
@@ -109,7 +125,7 @@ final class Idempotency {
     }
   }
 
-  private static Answer answerFor(IdempotencyKeys.Answer saved, String fingerprint, String inst) {
+  private static Known answerFor(IdempotencyKeys.Answer saved, String fingerprint, String inst) {
     if (!saved.fingerprint().equals(fingerprint)) {
       Problem p =
           Problem.of(
@@ -119,11 +135,11 @@ final class Idempotency {
               "this Idempotency-Key was used for a different request in the last 24 h; use a new"
                   + " key for a new request",
               inst);
-      return new Answer(422, Problem.CONTENT_TYPE, p.toJson(), null);
+      return new Known(new Answer(422, Problem.CONTENT_TYPE, p.toJson(), null), false);
     }
     try {
       ObjectNode body = (ObjectNode) Json.MAPPER.readTree(saved.body());
-      return new Answer(saved.status(), saved.contentType(), body, null);
+      return new Known(new Answer(saved.status(), saved.contentType(), body, null), true);
     } catch (IOException | ClassCastException e) {
       throw new IllegalStateException("a saved idempotency answer is not a JSON object", e);
     }

@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
 import org.vitalbridge.core.model.RawMessage;
 import org.vitalbridge.core.model.RawMessageIds;
@@ -46,11 +45,17 @@ final class Ingest {
   private final Store store;
   private final Clock clock;
   private final Duration commitTimeout;
+  private final int payloadLimit;
 
-  Ingest(Store store, Clock clock, Duration commitTimeout) {
+  /**
+   * @param payloadLimit largest item ({@code http.maxPayloadBytes}); a larger one (a batch item) is
+   *     refused as {@code payload-too-large} and its head kept
+   */
+  Ingest(Store store, Clock clock, Duration commitTimeout, int payloadLimit) {
     this.store = store;
     this.clock = clock;
     this.commitTimeout = commitTimeout;
+    this.payloadLimit = payloadLimit;
   }
 
   /**
@@ -82,34 +87,15 @@ final class Ingest {
 
   /**
    * Keeps bytes that were refused on receipt (wrong media type, over the limit, unreadable) in the
-   * journal, quarantined with {@code why}. Returns the raw id, or {@code null} when they could not
-   * be kept (journal full or failing): the refusal is answered all the same.
+   * journal under the channel's content type (so a reprocess maps them with the channel's
+   * template), quarantined with {@code why}. Returns the raw id, or {@code null} when they could
+   * not be kept (journal full or failing): the refusal is answered all the same.
    */
-  String refuse(byte[] bytes, String originalContentType, Channel channel, Rejection why) {
-    RawMessage raw =
-        new RawMessage(
-            RawMessageIds.next(clock),
-            bytes,
-            originalContentType == null ? "application/octet-stream" : originalContentType,
-            ADAPTER,
-            channel.source(),
-            channel.identity(),
-            clock.instant());
-    try {
-      return store
-          .ingestor()
-          .refuse(raw, why)
-          .get(commitTimeout.toMillis(), TimeUnit.MILLISECONDS)
-          .rawId();
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
+  String refuse(byte[] bytes, Channel channel, Rejection why) {
+    return refuseAsync(bytes, channel, why).join();
   }
 
-  /** Refused asynchronously (WebSocket frames): completes with the raw id or {@code null}. */
+  /** {@link #refuse} without waiting: completes, never exceptionally, with the raw id or null. */
   CompletableFuture<String> refuseAsync(byte[] bytes, Channel channel, Rejection why) {
     RawMessage raw =
         new RawMessage(
@@ -136,6 +122,12 @@ final class Ingest {
   }
 
   private CompletableFuture<Ingestor.Receipt> submit(RawMessage raw) {
+    if (raw.size() > payloadLimit) {
+      // A batch item over http.maxPayloadBytes (the batch as a whole may be larger): refused on
+      // its own, its head kept and quarantined, like a single payload over the limit.
+      return refuseTooLarge(
+          raw, "item of " + raw.size() + " bytes is over the limit of " + payloadLimit + " bytes");
+    }
     CompletableFuture<Ingestor.Receipt> f;
     try {
       f = store.ingestor().submit(raw);
@@ -145,17 +137,22 @@ final class Ingest {
     return f.exceptionallyCompose(
         e -> {
           if (unwrap(e) instanceof PayloadTooLargeException p) {
-            // Larger than the journal takes (http.maxPayloadBytes above store.maxPayloadBytes):
-            // keep the head, quarantined, like any refusal.
-            Rejection why =
-                new Rejection(
-                    RejectionReason.PAYLOAD_TOO_LARGE,
-                    null,
-                    "item of " + p.size() + " bytes is over the journal's limit of " + p.limit());
-            return store.ingestor().refuse(raw, why);
+            // Larger than the journal takes: keep the head, quarantined, like any refusal.
+            return refuseTooLarge(
+                raw, "item of " + p.size() + " bytes is over the journal's limit of " + p.limit());
           }
           return CompletableFuture.failedFuture(unwrap(e));
         });
+  }
+
+  private CompletableFuture<Ingestor.Receipt> refuseTooLarge(RawMessage raw, String detail) {
+    try {
+      return store
+          .ingestor()
+          .refuse(raw, new Rejection(RejectionReason.PAYLOAD_TOO_LARGE, null, detail));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private CompletableFuture<Result> settle(

@@ -102,10 +102,12 @@ final class IngestEndpoint {
       fingerprint =
           Idempotency.fingerprint(
               channel.template(), channel.device(), batch ? "batch" : "single", bytes);
-      Answer replayed = idempotency.replay(key, fingerprint, instance).orElse(null);
-      if (replayed != null) {
-        ctx.header(Idempotency.REPLAYED, "true");
-        write(ctx, replayed);
+      Idempotency.Known known = idempotency.replay(key, fingerprint, instance).orElse(null);
+      if (known != null) {
+        if (known.replayed()) {
+          ctx.header(Idempotency.REPLAYED, "true");
+        }
+        write(ctx, known.answer());
         return;
       }
       String fp = fingerprint;
@@ -282,7 +284,9 @@ final class IngestEndpoint {
       Ingest.Channel channel,
       RejectionReason reason,
       String detail) {
-    ingest.refuse(bytes, contentType, channel, new Rejection(reason, null, detail));
+    String sentAs = contentType == null ? "no Content-Type" : "Content-Type " + contentType;
+    ingest.refuse(
+        bytes, channel, new Rejection(reason, null, detail + " (sent with " + sentAs + ")"));
   }
 
   /** The channel: template from the path, device from {@code ?device=}, peer and certificate. */

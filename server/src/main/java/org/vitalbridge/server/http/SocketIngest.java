@@ -87,6 +87,11 @@ final class SocketIngest {
                   "acknowledgments not read",
                   answers,
                   timer);
+          // Jetty closes a connection whose message is over 64 KB by default (1009) before it
+          // reaches us: take frames up to the payload limit, and those over it (answered 413 with
+          // their head kept) up to twice the limit.
+          ctx.session.setMaxTextMessageSize(frameLimit());
+          ctx.session.setMaxBinaryMessageSize(frameLimit());
           ctx.enableAutomaticPings(15, java.util.concurrent.TimeUnit.SECONDS);
           senders.put(ctx.sessionId(), new Sender(channel, out));
         });
@@ -94,6 +99,11 @@ final class SocketIngest {
     ws.onBinaryMessage(ctx -> receive(ctx, bytes(ctx.data())));
     ws.onClose(ctx -> senders.remove(ctx.sessionId()));
     ws.onError(ctx -> senders.remove(ctx.sessionId()));
+  }
+
+  /** The largest message Jetty hands over: twice the payload limit, never below its 64 KB. */
+  long frameLimit() {
+    return Math.min(Math.max(2L * payloadLimit, 65_536L), Integer.MAX_VALUE - 8L);
   }
 
   private void receive(WsContext ctx, byte[] payload) {

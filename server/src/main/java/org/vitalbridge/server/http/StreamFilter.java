@@ -10,7 +10,8 @@ import org.vitalbridge.core.model.MetricCode;
 /**
  * Which measurements a live-stream subscriber wants: {@code ?patient=…&device=…&metric=…&bed=…},
  * each optional and repeatable (any of the values), all given ones must match. A metric is named by
- * MDC code ({@code 150456}), reference id ({@code MDC_PULS_OXIM_SAT_O2}) or LOINC ({@code 2708-6}).
+ * MDC code ({@code 150456}), reference id ({@code MDC_PULS_OXIM_SAT_O2}) or LOINC ({@code 59408-5},
+ * the primary code).
  */
 record StreamFilter(
     Set<String> patients, Set<String> devices, Set<String> metrics, Set<String> beds) {
@@ -32,16 +33,21 @@ record StreamFilter(
   }
 
   boolean matches(Measurement m) {
-    return (patients.isEmpty() || patients.contains(m.subject()))
-        && (devices.isEmpty() || devices.contains(m.device().value()))
-        && (beds.isEmpty() || beds.contains(m.location()))
+    return (patients.isEmpty() || contains(patients, m.subject()))
+        && (devices.isEmpty() || contains(devices, m.device().value()))
+        && (beds.isEmpty() || contains(beds, m.location()))
         && (metrics.isEmpty() || metricMatches(m.metric()));
+  }
+
+  /** Null-safe: the sets are immutable ({@link Set#copyOf}), whose contains(null) throws. */
+  private static boolean contains(Set<String> values, String value) {
+    return value != null && values.contains(value);
   }
 
   private boolean metricMatches(MetricCode metric) {
     return metrics.contains(Integer.toString(metric.mdc()))
-        || metrics.contains(metric.refId())
-        || (metric.loinc() != null && metrics.contains(metric.loinc()));
+        || contains(metrics, metric.refId())
+        || contains(metrics, metric.loinc());
   }
 
   private static Set<String> values(Map<String, List<String>> query, String name) {

@@ -60,13 +60,17 @@ class RunCommandIT {
     pb.environment().put("VITALBRIDGE_HTTP_PORT", Integer.toString(port));
     pb.environment().put("VITALBRIDGE_HL7_MLLP_PORT", Integer.toString(mllpPort));
     pb.environment().put("VITALBRIDGE_STORE_SQLITEFILE", dir.resolve("vb.db").toString());
+    // No MQTT endpoint: the test must not need port 1883.
+    pb.environment().put("VITALBRIDGE_MQTT_MODE", "off");
     return pb.start();
   }
+
+  private static final String ACME = "/api/v1/ingest/acme-bedside";
 
   private static HttpResponse<String> post(int port, String type, byte[] body)
       throws IOException, InterruptedException {
     return HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ingest"))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + ACME))
             .header("Content-Type", type)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build(),
@@ -117,26 +121,28 @@ class RunCommandIT {
             port,
             "application/json",
             Files.readAllBytes(ROOT.resolve("examples/acme-bedside.json")));
-    HttpResponse<String> unmapped = post(port, "application/json", "{\"unknown\":true}".getBytes());
     HttpResponse<String> wrongType = post(port, "text/plain", "hello".getBytes());
     HttpResponse<String> tooLarge = post(port, "application/json", new byte[1_048_577]);
     String ack = sendMllp(Files.readString(ROOT.resolve("examples/pcd01-oru.hl7")));
 
-    assertThat(accepted.statusCode()).isEqualTo(202);
-    assertThat(unmapped.statusCode()).isEqualTo(202);
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    JsonNode items = JSON.readTree(accepted.body()).get("items");
+    assertThat(items).hasSize(1);
+    assertThat(items.get(0).get("measurementIds")).hasSize(6);
     assertThat(wrongType.statusCode()).isEqualTo(415);
     assertThat(wrongType.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     assertThat(tooLarge.statusCode()).isEqualTo(413);
     assertThat(ack).contains("MSA|AA|");
     assertThat(JSON.readTree(tooLarge.body()).get("status").asInt()).isEqualTo(413);
+    // The refused bodies are kept too (the too large one by its head), quarantined.
     await()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () -> {
               JsonNode h = health(port);
               assertThat(h.get("measurements").asLong()).isEqualTo(6 + PCD01_EXAMPLE_OBX);
-              assertThat(h.get("openQuarantine").asLong()).isEqualTo(1);
-              assertThat(h.get("rawMessages").asLong()).isEqualTo(3);
+              assertThat(h.get("openQuarantine").asLong()).isEqualTo(2);
+              assertThat(h.get("rawMessages").asLong()).isEqualTo(4);
             });
 
     process.destroy();
@@ -166,6 +172,7 @@ class RunCommandIT {
     pb.environment().put("VITALBRIDGE_HTTP_PORT", Integer.toString(freePort()));
     pb.environment().put("VITALBRIDGE_HL7_MLLP_PORT", Integer.toString(freePort()));
     pb.environment().put("VITALBRIDGE_STORE_SQLITEFILE", dir.resolve("vb.db").toString());
+    pb.environment().put("VITALBRIDGE_MQTT_MODE", "off");
     Process other = pb.start();
 
     assertThat(other.waitFor(60, TimeUnit.SECONDS)).isTrue();
