@@ -12,6 +12,7 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Reference;
 import org.vitalbridge.core.harmonize.MeasurementIds;
 import org.vitalbridge.core.model.Measurement;
+import org.vitalbridge.core.model.MeasurementStatus;
 import org.vitalbridge.core.model.Value;
 
 /**
@@ -110,9 +111,26 @@ final class BloodPressurePanels {
         .toString();
   }
 
+  /**
+   * The panel's status: retracted when any member is (the reading as a whole was wrong), else
+   * amended when any member is, else preliminary while any member is, else final.
+   */
+  static MeasurementStatus status(Panel p) {
+    for (MeasurementStatus s :
+        List.of(
+            MeasurementStatus.ENTERED_IN_ERROR,
+            MeasurementStatus.AMENDED,
+            MeasurementStatus.PRELIMINARY)) {
+      if (p.all().stream().anyMatch(m -> m.status() == s)) {
+        return s;
+      }
+    }
+    return MeasurementStatus.FINAL;
+  }
+
   static Observation observation(Panel p, ObservationMapper mapper, Reference device) {
     Measurement sys = p.first();
-    Observation o = mapper.base(sys, VitalSigns.BP_PANEL, device);
+    Observation o = mapper.base(sys.withStatus(status(p)), VitalSigns.BP_PANEL, device);
     o.addIdentifier(ObservationMapper.identifier(panelId(p)));
     for (Measurement m : p.all()) {
       o.addIdentifier(

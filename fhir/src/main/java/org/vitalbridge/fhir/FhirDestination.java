@@ -183,8 +183,14 @@ public final class FhirDestination implements AutoCloseable {
 
   /** One transaction; on failure the entries are rescheduled unless the server refused them. */
   private Result send(List<OutboxEntry> batch) {
+    // An entry queued again (new status, other patient) may exist on the server: update it.
     Bundle bundle =
-        mapper.transaction(batch.stream().map(e -> e.measurement().toMeasurement()).toList());
+        mapper.transaction(
+            batch.stream().map(e -> e.measurement().toMeasurement()).toList(),
+            batch.stream()
+                .filter(OutboxEntry::isUpdate)
+                .map(e -> e.measurement().id())
+                .collect(java.util.stream.Collectors.toSet()));
     lastWait = null;
     try {
       post(bundle);

@@ -6,6 +6,8 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.Identifier;
@@ -21,9 +23,11 @@ import org.vitalbridge.core.terminology.Terminology;
  * Measurements to one FHIR R4 transaction Bundle: each Device once (conditional update on its
  * identifier; VMD and channel Devices below it when the measurement's containment names them, see
  * {@link DeviceMapper}), each Observation as a conditional create on the measurement's
- * deterministic identifier (a resend changes nothing) with {@code device} = the most specific of
- * those Devices (channel, else VMD, else MDS), and one Provenance per raw message under a
- * deterministic id (PUT, idempotent). The single entry point for the CLI and the FHIR destination.
+ * deterministic identifier (a resend changes nothing) — or, for a measurement that changed after it
+ * was queued (a new status, another patient), a conditional update on it — with {@code device} =
+ * the most specific of those Devices (channel, else VMD, else MDS), and one Provenance per raw
+ * message under a deterministic id (PUT, idempotent). The single entry point for the CLI and the
+ * FHIR destination.
  */
 public final class FhirTransactionMapper {
   private final ObservationMapper observations;
@@ -35,6 +39,16 @@ public final class FhirTransactionMapper {
   }
 
   public Bundle transaction(List<Measurement> measurements) {
+    return transaction(measurements, Set.of());
+  }
+
+  /**
+   * As {@link #transaction(List)}, but the Observations of the measurements in {@code updates} (a
+   * panel when any member is) go as a conditional update on their identifier, {@code PUT
+   * Observation?identifier=…}: the server may hold an earlier version (another status, another
+   * patient), which a conditional create would leave as it is. Without a match it creates.
+   */
+  public Bundle transaction(List<Measurement> measurements, Set<UUID> updates) {
     Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
     DeviceEntries deviceEntries = new DeviceEntries(bundle, devices);
     for (Measurement m : measurements) {
@@ -48,12 +62,17 @@ public final class FhirTransactionMapper {
       Measurement first = panel.first();
       Observation o =
           BloodPressurePanels.observation(panel, observations, deviceEntries.common(panel.all()));
-      addObservation(bundle, id, o);
+      boolean update = panel.all().stream().anyMatch(m -> updates.contains(m.id()));
+      addObservation(bundle, id, o, update);
       track(targetsByRaw, sampleByRaw, first, "urn:uuid:" + id);
     }
     for (Measurement m : grouping.singles()) {
       String id = m.id().toString();
-      addObservation(bundle, id, observations.observation(m, deviceEntries.mostSpecific(m)));
+      addObservation(
+          bundle,
+          id,
+          observations.observation(m, deviceEntries.mostSpecific(m)),
+          updates.contains(m.id()));
       track(targetsByRaw, sampleByRaw, m, "urn:uuid:" + id);
     }
     for (Map.Entry<String, List<String>> e : targetsByRaw.entrySet()) {
@@ -169,14 +188,14 @@ public final class FhirTransactionMapper {
     samples.putIfAbsent(raw, m);
   }
 
-  private static void addObservation(Bundle bundle, String id, Observation o) {
-    bundle
-        .addEntry()
-        .setFullUrl("urn:uuid:" + id)
-        .setResource(o)
-        .getRequest()
-        .setMethod(Bundle.HTTPVerb.POST)
-        .setUrl("Observation")
-        .setIfNoneExist("identifier=" + FhirSystems.URI + "|urn:uuid:" + id);
+  private static void addObservation(Bundle bundle, String id, Observation o, boolean update) {
+    String identifier = "identifier=" + FhirSystems.URI + "|urn:uuid:" + id;
+    Bundle.BundleEntryRequestComponent request =
+        bundle.addEntry().setFullUrl("urn:uuid:" + id).setResource(o).getRequest();
+    if (update) {
+      request.setMethod(Bundle.HTTPVerb.PUT).setUrl("Observation?" + identifier);
+    } else {
+      request.setMethod(Bundle.HTTPVerb.POST).setUrl("Observation").setIfNoneExist(identifier);
+    }
   }
 }

@@ -94,6 +94,86 @@ class FhirDestinationIT {
     fhir.close();
   }
 
+  // --- result status --------------------------------------------------------------------
+
+  @Test
+  void aPreliminaryThenFinalThenRetractedResultUpdatesOneObservationInPlace() throws Exception {
+    FhirDestination destination = destination(FHIR, 10);
+    UUID id = expectedId("MON-1", MDC_SPO2, T0, "97", "%");
+
+    journalStatus("97", "preliminary");
+    drain(1);
+    assertThat(destination.deliverOnce()).isEqualTo(1);
+    Observation first = single(fhir.observationsByIdentifier(urn(id)));
+    assertThat(first.getStatus()).isEqualTo(Observation.ObservationStatus.PRELIMINARY);
+    assertThat(first.getMeta().getVersionId()).isEqualTo("1");
+    String resource = first.getIdElement().getIdPart();
+
+    journalStatus("97", "final");
+    drain(1);
+    assertThat(destination.deliverOnce()).isEqualTo(1);
+    Observation second = single(fhir.observationsByIdentifier(urn(id)));
+    assertThat(second.getIdElement().getIdPart()).as("the same resource").isEqualTo(resource);
+    assertThat(second.getMeta().getVersionId()).as("a new version of it").isEqualTo("2");
+    assertThat(second.getStatus()).isEqualTo(Observation.ObservationStatus.FINAL);
+
+    // The device retracts the reading without repeating its value (HL7 OBX-11 D, empty OBX-5).
+    journalStatus("", "entered-in-error");
+    drain(1);
+    assertThat(destination.deliverOnce()).isEqualTo(1);
+    Observation third = single(fhir.observationsByIdentifier(urn(id)));
+    assertThat(third.getIdElement().getIdPart()).isEqualTo(resource);
+    assertThat(third.getMeta().getVersionId()).isEqualTo("3");
+    assertThat(third.getStatus()).isEqualTo(Observation.ObservationStatus.ENTEREDINERROR);
+    assertThat(third.getValueQuantity().getValue()).isEqualByComparingTo("97");
+
+    assertThat(fhir.observationCount()).isEqualTo(1);
+    assertThat(fhir.writeCount(urn(id))).isEqualTo(3);
+    assertThat(fhir.conditionalMatches()).isEqualTo(2);
+    assertThat(observationRequests())
+        .containsExactly(
+            "POST Observation",
+            "PUT Observation?identifier=urn:ietf:rfc:3986|" + urn(id),
+            "PUT Observation?identifier=urn:ietf:rfc:3986|" + urn(id));
+    assertThat(store.measurements().byId(id).orElseThrow().status()).isEqualTo("entered-in-error");
+    assertThat(outbox.backlog(FHIR)).isZero();
+    assertEveryReferenceResolves();
+  }
+
+  /** An SpO2 reading of MON-1 at T0 with a result status (an empty value: a retraction). */
+  private void journalStatus(String value, String status) throws Exception {
+    store
+        .journal()
+        .append(
+            FhirTestPipeline.withStatus(
+                "raw-" + (++rawCounter), "MON-1", T0, "SpO2", value, "%", status, T0))
+        .get(10, TimeUnit.SECONDS);
+  }
+
+  private static Observation single(List<Observation> observations) {
+    assertThat(observations).hasSize(1);
+    return observations.get(0);
+  }
+
+  /** The method and url of every Observation entry of every transaction the server received. */
+  private List<String> observationRequests() {
+    List<String> out = new ArrayList<>();
+    for (InMemoryFhirServer.RecordedRequest r : fhir.requests()) {
+      if (r.method().equals("POST") && r.path().equals("/fhir")) {
+        Bundle b =
+            FhirContext.forR4Cached()
+                .newJsonParser()
+                .parseResource(Bundle.class, new String(r.body(), StandardCharsets.UTF_8));
+        for (Bundle.BundleEntryComponent e : b.getEntry()) {
+          if (e.getResource() instanceof Observation) {
+            out.add(e.getRequest().getMethod().toCode() + " " + e.getRequest().getUrl());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   // --- exactly once ---------------------------------------------------------------------
 
   @Test
@@ -137,7 +217,7 @@ class FhirDestinationIT {
     assertThat(fhir.observationCount()).isEqualTo(20);
     for (UUID id : ids) {
       assertThat(fhir.observationsByIdentifier(urn(id))).as("measurement %s", id).hasSize(1);
-      assertThat(fhir.postCount(urn(id))).as("posts of %s", id).isEqualTo(1);
+      assertThat(fhir.writeCount(urn(id))).as("posts of %s", id).isEqualTo(1);
     }
     assertThat(fhir.devices()).hasSize(2);
     assertThat(fhir.provenances()).hasSize(20);
@@ -152,7 +232,7 @@ class FhirDestinationIT {
     assertThat(fhir.observationCount()).isEqualTo(20);
     for (UUID id : ids) {
       assertThat(fhir.observationsByIdentifier(urn(id))).hasSize(1);
-      assertThat(fhir.postCount(urn(id))).as("really resent").isEqualTo(2);
+      assertThat(fhir.writeCount(urn(id))).as("really resent").isEqualTo(2);
     }
     assertThat(fhir.conditionalMatches()).isEqualTo(20);
     assertThat(fhir.devices()).as("devices are conditional updates").hasSize(2);
@@ -179,7 +259,7 @@ class FhirDestinationIT {
     assertThat(fhir.observationCount()).isEqualTo(3);
     for (UUID id : ids) {
       assertThat(fhir.observationsByIdentifier(urn(id))).hasSize(1);
-      assertThat(fhir.postCount(urn(id))).isEqualTo(2);
+      assertThat(fhir.writeCount(urn(id))).isEqualTo(2);
     }
     assertThat(fhir.conditionalMatches()).isEqualTo(3);
   }

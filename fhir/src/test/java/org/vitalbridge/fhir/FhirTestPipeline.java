@@ -11,15 +11,21 @@ import java.util.UUID;
 import org.vitalbridge.core.harmonize.Harmonizer;
 import org.vitalbridge.core.harmonize.HarmonizerSettings;
 import org.vitalbridge.core.harmonize.MeasurementIds;
+import org.vitalbridge.core.mapping.MappingResult;
 import org.vitalbridge.core.mapping.TemplateLoader;
 import org.vitalbridge.core.model.DeviceId;
+import org.vitalbridge.core.model.DeviceReading;
+import org.vitalbridge.core.model.MeasurementStatus;
 import org.vitalbridge.core.model.MetricCode;
 import org.vitalbridge.core.model.RawMessage;
 import org.vitalbridge.core.model.Value;
 import org.vitalbridge.core.pipeline.JsonTemplateDecoder;
 import org.vitalbridge.core.pipeline.MessageProcessor;
+import org.vitalbridge.core.pipeline.PayloadDecoder;
 import org.vitalbridge.core.terminology.Terminology;
 import org.vitalbridge.core.terminology.TerminologyLoader;
+import org.vitalbridge.core.time.TimeFormat;
+import org.vitalbridge.core.time.TimeSpec;
 import org.vitalbridge.core.units.UcumUnits;
 import org.vitalbridge.core.units.UnitAliases;
 import org.vitalbridge.core.units.UnitResolver;
@@ -53,7 +59,9 @@ final class FhirTestPipeline {
     if (standard == null) {
       standard =
           new MessageProcessor(
-              List.of(new JsonTemplateDecoder(TemplateLoader.loadDirectory(resource("templates")))),
+              List.of(
+                  new JsonTemplateDecoder(TemplateLoader.loadDirectory(resource("templates"))),
+                  new StatusDecoder()),
               new Harmonizer(
                   TERMINOLOGY,
                   new UnitResolver(UnitAliases.shipped(), UcumUnits.load()),
@@ -117,6 +125,50 @@ final class FhirTestPipeline {
         "test-source",
         null,
         receivedAt);
+  }
+
+  /**
+   * One reading with a result status, as HL7 OBX-11 gives it (the JSON templates cannot): {@code
+   * device|time|label|value|unit|status}, the status as {@link MeasurementStatus#code()}; an empty
+   * value with {@code entered-in-error} is a retraction without a value.
+   */
+  static RawMessage withStatus(
+      String id,
+      String device,
+      Instant ts,
+      String label,
+      String value,
+      String unit,
+      String status,
+      Instant receivedAt) {
+    return new RawMessage(
+        id,
+        String.join("|", device, ts.toString(), label, value, unit, status)
+            .getBytes(StandardCharsets.UTF_8),
+        StatusDecoder.CONTENT_TYPE,
+        ADAPTER,
+        "test-source",
+        null,
+        receivedAt);
+  }
+
+  /** Reads {@link #withStatus} payloads. */
+  static final class StatusDecoder implements PayloadDecoder {
+    static final String CONTENT_TYPE = "text/x-test-status";
+
+    @Override
+    public boolean accepts(String contentType) {
+      return CONTENT_TYPE.equals(contentType);
+    }
+
+    @Override
+    public MappingResult decode(RawMessage message) {
+      String[] f = new String(message.payload(), StandardCharsets.UTF_8).split("\\|", -1);
+      DeviceReading reading =
+          new DeviceReading(f[0], f[2], f[3], f[4], f[1], TimeSpec.of(TimeFormat.ISO), null, null)
+              .withStatus(MeasurementStatus.ofCode(f[5]));
+      return new MappingResult.Mapped("test-status@1", List.of(reading));
+    }
   }
 
   /** The deterministic id the harmonizer gives this quantity (value and unit canonical). */

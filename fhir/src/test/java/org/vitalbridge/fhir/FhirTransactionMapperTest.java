@@ -9,6 +9,8 @@ import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.vitalbridge.core.harmonize.MeasurementIds;
 import org.vitalbridge.core.model.DeviceId;
 import org.vitalbridge.core.model.Measurement;
@@ -165,6 +167,94 @@ class FhirTransactionMapperTest {
         .isEqualTo("identifier=urn:ietf:rfc:3986|" + panel.getIdentifierFirstRep().getValue())
         .doesNotContain(sys.id().toString())
         .doesNotContain(dia.id().toString());
+  }
+
+  private static List<Observation> observations(Bundle b) {
+    return b.getEntry().stream()
+        .map(Bundle.BundleEntryComponent::getResource)
+        .filter(Observation.class::isInstance)
+        .map(Observation.class::cast)
+        .toList();
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+    "PRELIMINARY, preliminary",
+    "FINAL, final",
+    "AMENDED, amended",
+    "ENTERED_IN_ERROR, entered-in-error"
+  })
+  void everyStatusMapsToItsObservationStatusAndValidates(MeasurementStatus status, String code) {
+    Measurement hr = m("heart_rate", "72", "MRN-1").withStatus(status);
+    Measurement bp = m("nibp_systolic", "120", "MRN-1").withStatus(status);
+    Bundle b = mapper.transaction(List.of(hr, bp, m("nibp_diastolic", "80", "MRN-1")));
+
+    assertThat(observations(b))
+        .extracting(o -> o.getStatus().toCode())
+        .as("the single Observation, then the panel (a member's status rules it)")
+        .containsExactly(code, code);
+    assertThat(FhirValidation.errors(b)).as(FhirValidation.all(b).toString()).isEmpty();
+  }
+
+  @Test
+  void aPanelIsRetractedWhenAMemberIsAndPreliminaryWhileOneIs() {
+    Measurement sys = m("nibp_systolic", "120", "MRN-1");
+    Measurement dia = m("nibp_diastolic", "80", "MRN-1");
+    Measurement mean = m("nibp_mean", "93", "MRN-1");
+
+    assertThat(
+            observations(
+                    mapper.transaction(
+                        List.of(sys, dia.withStatus(MeasurementStatus.PRELIMINARY), mean)))
+                .get(0)
+                .getStatus())
+        .isEqualTo(Observation.ObservationStatus.PRELIMINARY);
+    assertThat(
+            observations(
+                    mapper.transaction(
+                        List.of(
+                            sys.withStatus(MeasurementStatus.AMENDED),
+                            dia,
+                            mean.withStatus(MeasurementStatus.ENTERED_IN_ERROR))))
+                .get(0)
+                .getStatus())
+        .isEqualTo(Observation.ObservationStatus.ENTEREDINERROR);
+  }
+
+  @Test
+  void anUpdatedMeasurementIsAConditionalUpdateOnItsIdentifierTheOthersConditionalCreates() {
+    Measurement hr = m("heart_rate", "72", "MRN-1").withStatus(MeasurementStatus.FINAL);
+    Measurement spo2 = m("spo2", "97", "MRN-1");
+    Measurement sys = m("nibp_systolic", "120", "MRN-1");
+    Measurement dia = m("nibp_diastolic", "80", "MRN-1");
+
+    Bundle b = mapper.transaction(List.of(hr, spo2, sys, dia), Set.of(hr.id(), dia.id()));
+
+    String panelId =
+        BloodPressurePanels.panelId(BloodPressurePanels.group(List.of(sys, dia)).panels().get(0));
+    assertThat(requests(b))
+        .filteredOn(r -> r.contains("Observation"))
+        .containsExactlyInAnyOrder(
+            "urn:uuid:"
+                + panelId
+                + " PUT Observation?identifier=urn:ietf:rfc:3986|urn:uuid:"
+                + panelId
+                + " null",
+            "urn:uuid:"
+                + hr.id()
+                + " PUT Observation?identifier=urn:ietf:rfc:3986|urn:uuid:"
+                + hr.id()
+                + " null",
+            "urn:uuid:"
+                + spo2.id()
+                + " POST Observation identifier=urn:ietf:rfc:3986|urn:uuid:"
+                + spo2.id());
+    assertThat(requests(mapper.transaction(List.of(hr, spo2, sys, dia), Set.of())))
+        .as("without updates: exactly what transaction(List) gives")
+        .isEqualTo(requests(mapper.transaction(List.of(hr, spo2, sys, dia))))
+        .filteredOn(r -> r.contains("Observation"))
+        .allSatisfy(r -> assertThat(r).contains(" POST Observation identifier="));
+    assertThat(FhirValidation.errors(b)).as(FhirValidation.all(b).toString()).isEmpty();
   }
 
   private static List<String> requests(Bundle b) {

@@ -60,10 +60,11 @@ import org.hl7.fhir.r4.model.Resource;
  * <p>Transactions are processed entry by entry, atomically (all or nothing) against the store: POST
  * with {@code ifNoneExist} is a conditional create on {@code identifier=system|value} (a match
  * answers 200 and creates nothing), {@code PUT Type?identifier=…} is a conditional update (create
- * when absent), {@code PUT Type/id} is update-as-create with the client's id, and {@code urn:uuid:}
- * references inside resources are rewritten to the ids assigned. The store survives {@link #stop()}
- * and {@link #start()} (a server restart with a persistent database), and a restart binds the same
- * port, so a client's base URL stays valid.
+ * when absent, else a new version of the match: {@code meta.versionId} counts up), {@code PUT
+ * Type/id} is update-as-create with the client's id, and {@code urn:uuid:} references inside
+ * resources are rewritten to the ids assigned. The store survives {@link #stop()} and {@link
+ * #start()} (a server restart with a persistent database), and a restart binds the same port, so a
+ * client's base URL stays valid.
  *
  * <p>Faults: bearer-token check (401), the next N requests answered 429 with Retry-After or 500, a
  * poison value refused with 422 and an OperationOutcome, and a 500 after the commit (the response
@@ -269,17 +270,23 @@ final class InMemoryFhirServer implements AutoCloseable {
         .toList();
   }
 
-  /** How many times an Observation was POSTed with this {@code ifNoneExist} identifier value. */
-  int postCount(String identifierValue) {
+  /**
+   * How many times an Observation was written with this identifier value as its conditional key: a
+   * POST with {@code ifNoneExist} or a {@code PUT Observation?identifier=}.
+   */
+  int writeCount(String identifierValue) {
     return data.posts.getOrDefault(identifierValue, 0);
   }
 
-  /** The identifiers (conditional-create keys) of Observations in the order they were created. */
+  /** The identifiers (conditional keys) of Observations in the order they were created. */
   List<String> creationOrder() {
     return List.copyOf(data.created);
   }
 
-  /** How many conditional creates found an existing resource instead of creating one. */
+  /**
+   * How many conditional writes of an Observation found an existing one instead of creating one (a
+   * conditional create then changes nothing, a conditional update stores a new version of it).
+   */
   int conditionalMatches() {
     return data.matches.get();
   }
@@ -400,6 +407,15 @@ final class InMemoryFhirServer implements AutoCloseable {
               Resource existing = find(staged, type, key[0], key[1]);
               create = existing == null;
               id = create ? newId(type, nextIds) : existing.getIdElement().getIdPart();
+              if (type.equals("Observation")) {
+                stagedPosts.merge(key[1], 1, Integer::sum);
+                if (create) {
+                  stagedCreated.add(
+                      identifiers(r).isEmpty() ? id : identifiers(r).get(0).getValue());
+                } else {
+                  stagedMatches++;
+                }
+              }
             } else {
               String[] parts = url.split("/");
               if (parts.length != 2 || !parts[0].equals(type)) {
@@ -419,7 +435,7 @@ final class InMemoryFhirServer implements AutoCloseable {
         out.addEntry()
             .getResponse()
             .setStatus(create ? "201 Created" : "200 OK")
-            .setLocation(type + "/" + id + "/_history/1");
+            .setLocation(type + "/" + id + "/_history/" + stagedVersion(staged, type, id, create));
       }
 
       // Rewrite urn:uuid references to the ids assigned (or matched) in this transaction.
@@ -480,6 +496,16 @@ final class InMemoryFhirServer implements AutoCloseable {
       }
     }
 
+    /** The version this transaction gave {@code type/id} (or that a matched create found). */
+    private String stagedVersion(
+        Map<String, Map<String, Resource>> staged, String type, String id, boolean create) {
+      Resource r = stagedOf(staged, type).get(id);
+      if (r == null) {
+        r = of(type).get(id);
+      }
+      return r == null || create ? "1" : r.getIdElement().getVersionIdPart();
+    }
+
     private String newId(String type, Map<String, Integer> nextIds) {
       AtomicInteger seq = sequences.computeIfAbsent(type, t -> new AtomicInteger());
       int next = nextIds.getOrDefault(type, seq.get()) + 1;
@@ -492,10 +518,18 @@ final class InMemoryFhirServer implements AutoCloseable {
       return staged.computeIfAbsent(type, t -> new LinkedHashMap<>());
     }
 
-    private static void stage(
+    /** Stages {@code r} as {@code type/id}, one version after what is stored under that id. */
+    private void stage(
         Map<String, Map<String, Resource>> staged, String type, String id, Resource r) {
+      Resource previous = stagedOf(staged, type).get(id);
+      if (previous == null) {
+        previous = of(type).get(id);
+      }
+      int version =
+          previous == null ? 1 : Integer.parseInt(previous.getIdElement().getVersionIdPart()) + 1;
       Resource copy = r.copy();
-      copy.setIdElement(new IdType(type, id, "1"));
+      copy.setIdElement(new IdType(type, id, Integer.toString(version)));
+      copy.getMeta().setVersionId(Integer.toString(version));
       stagedOf(staged, type).put(id, copy);
     }
 

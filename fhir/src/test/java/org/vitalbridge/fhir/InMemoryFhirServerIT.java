@@ -88,7 +88,7 @@ class InMemoryFhirServerIT {
     Observation o = server.observations().get(0);
     String key = request.getEntry().get(1).getRequest().getIfNoneExist().split("\\|", 2)[1];
     assertThat(server.observationsByIdentifier(key)).containsExactly(o);
-    assertThat(server.postCount(key)).isEqualTo(2);
+    assertThat(server.writeCount(key)).isEqualTo(2);
     assertThat(server.conditionalMatches()).isEqualTo(1);
     assertThat(o.getDevice().getReference()).isEqualTo("Device/1");
     Provenance p = server.provenances().get(0);

@@ -123,7 +123,7 @@ public final class Pcd01Acknowledger {
         switch (r.reason()) {
           case MISSING_FIELD -> "101";
           case NOT_NUMERIC, BAD_TIMESTAMP, OUT_OF_RANGE, UNSUPPORTED_VALUE -> "102";
-          case UNKNOWN_METRIC, UNIT_UNKNOWN, UNIT_INCOMPATIBLE -> "103";
+          case UNKNOWN_METRIC, UNIT_UNKNOWN, UNIT_INCOMPATIBLE, UNSUPPORTED_STATUS -> "103";
           default -> "207";
         };
     return new Hl7Acknowledgment.Error(

@@ -24,6 +24,7 @@ import java.util.Optional;
 import org.vitalbridge.core.mapping.MappingResult;
 import org.vitalbridge.core.model.Containment;
 import org.vitalbridge.core.model.DeviceReading;
+import org.vitalbridge.core.model.MeasurementStatus;
 import org.vitalbridge.core.model.RawMessage;
 import org.vitalbridge.core.model.Rejection;
 import org.vitalbridge.core.model.RejectionReason;
@@ -38,19 +39,36 @@ import org.vitalbridge.core.time.TimeSpec;
  * else MSH-7) as HL7 DTM, OBX-18 equipment id (else the id on its MDS row, else MSH-3). Coded rows
  * (CWE, CE, CNE, CF) and text rows (ST, TX, FT) are readings with a preset code or text value;
  * waveform rows (NA) are rejected as unsupported. Rows without a value (MDS, VMD and channel rows
- * of the OBX-4 containment tree) give no reading. PID-3 names the patient and PV1-3 the bed.
- * Rejections name the HL7 location, e.g. {@code OBX^2^5}.
+ * of the OBX-4 containment tree) give no reading. OBX-11 gives the reading's status (F final; P, R,
+ * S preliminary; C amended; D, W entered-in-error); a retraction (D, W) may come without a value
+ * and then retracts whatever was stored for its device, metric and time; rows without a result (X,
+ * N, I, O) and other statuses are rejected. PID-3 names the patient and PV1-3 the bed. Rejections
+ * name the HL7 location, e.g. {@code OBX^2^5}.
  */
 public final class Pcd01Decoder implements PayloadDecoder {
   private static final TimeSpec DTM = TimeSpec.of(TimeFormat.HL7_DTM);
   private static final Pcd01Acknowledger ACKNOWLEDGER = new Pcd01Acknowledger();
 
   /**
-   * HL7 table 0085 statuses that carry no result to store: D delete, W wrong (e.g. wrong patient),
-   * X cannot be obtained, N not asked, I pending.
+   * HL7 table 0085 result statuses (OBX-11) read as a measurement status: F final; P preliminary, R
+   * entered but not verified and S partial are preliminary; C a correction of a final result
+   * (amended); D delete and W wrong (e.g. wrong patient) retract the result (entered-in-error).
    */
-  private static final java.util.Set<String> NOT_A_RESULT =
-      java.util.Set.of("D", "W", "X", "N", "I");
+  private static final Map<String, MeasurementStatus> RESULT_STATUS =
+      Map.of(
+          "F", MeasurementStatus.FINAL,
+          "P", MeasurementStatus.PRELIMINARY,
+          "R", MeasurementStatus.PRELIMINARY,
+          "S", MeasurementStatus.PRELIMINARY,
+          "C", MeasurementStatus.AMENDED,
+          "D", MeasurementStatus.ENTERED_IN_ERROR,
+          "W", MeasurementStatus.ENTERED_IN_ERROR);
+
+  /**
+   * HL7 table 0085 statuses that carry no result to store: X cannot be obtained, N not asked, I
+   * pending, O order detail only.
+   */
+  private static final java.util.Set<String> NO_RESULT = java.util.Set.of("X", "N", "I", "O");
 
   /** OBX-2 value types read as {@link Value.Coded} and as {@link Value.Text}. */
   private static final java.util.Set<String> CODED_TYPES =
@@ -171,8 +189,12 @@ public final class Pcd01Decoder implements PayloadDecoder {
           String valueType = obx.getValueType().getValue();
           boolean coded = valueType != null && CODED_TYPES.contains(valueType);
           boolean text = valueType != null && TEXT_TYPES.contains(valueType);
+          boolean hasValue = obx.getObservationValueReps() > 0;
+          String resultStatus = strip(obx.getObservationResultStatus().getValue());
+          MeasurementStatus status = resultStatus == null ? null : RESULT_STATUS.get(resultStatus);
+          boolean retraction = status == MeasurementStatus.ENTERED_IN_ERROR;
           if (!"NM".equals(valueType)) {
-            if (obx.getObservationValueReps() == 0) {
+            if (!hasValue && !(retraction && (coded || text))) {
               if (Containment.isPath(path)) {
                 containerCodes.put(containerKey(path), mdcCode(id));
               }
@@ -192,18 +214,32 @@ public final class Pcd01Decoder implements PayloadDecoder {
               continue;
             }
           }
-          String resultStatus = obx.getObservationResultStatus().getValue();
-          if (resultStatus != null && NOT_A_RESULT.contains(resultStatus.strip())) {
-            // A retraction (D, W) or a row without a result: never stored as a final value.
+          if (resultStatus == null) {
+            // PCD-01 requires OBX-11; a sender that leaves it empty is read as final, as before.
+            status = MeasurementStatus.FINAL;
+          } else if (NO_RESULT.contains(resultStatus)) {
+            // A row without a result: kept in quarantine, never stored as a value.
             rejected.add(
                 new Rejection(
                     RejectionReason.UNSUPPORTED_VALUE,
                     "OBX^" + seq + "^11",
                     "OBX-11 result status "
-                        + resultStatus.strip()
+                        + resultStatus
                         + " of "
                         + mdcCode(id)
-                        + " is not a result to store (retractions are not applied)"));
+                        + " carries no result to store (X, N, I, O)"));
+            continue;
+          } else if (status == null) {
+            rejected.add(
+                new Rejection(
+                    RejectionReason.UNSUPPORTED_STATUS,
+                    "OBX^" + seq + "^11",
+                    "OBX-11 result status '"
+                        + resultStatus
+                        + "' of "
+                        + mdcCode(id)
+                        + " is not supported (HL7 table 0085: F final; P, R, S preliminary; C"
+                        + " correction; D, W retraction; X, N, I, O no result)"));
             continue;
           }
           String code = id.getIdentifier().getValue();
@@ -211,12 +247,10 @@ public final class Pcd01Decoder implements PayloadDecoder {
               code != null && code.chars().allMatch(Character::isDigit) && !code.isEmpty()
                   ? code
                   : first(id.getText().getValue(), code);
-          String value =
-              obx.getObservationValueReps() > 0
-                  ? obx.getObservationValue(0).getData().encode()
-                  : null;
+          String value = hasValue ? obx.getObservationValue(0).getData().encode() : null;
+          // A coded or text row without a value is a retraction (checked above): no preset.
           Value preset = null;
-          if (coded) {
+          if (coded && hasValue) {
             preset = codedValue(obx.getObservationValue(0).getData());
             if (preset == null) {
               rejected.add(
@@ -228,7 +262,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
                           + " needs an identifier and a coding system (OBX-5.1, OBX-5.3)"));
               continue;
             }
-          } else if (text) {
+          } else if (text && hasValue) {
             preset = textValue(obx);
           }
           CWE units = obx.getUnits();
@@ -252,7 +286,8 @@ public final class Pcd01Decoder implements PayloadDecoder {
                   bed,
                   subject,
                   containment(path, containerCodes),
-                  preset));
+                  preset,
+                  status));
         }
       }
     }
@@ -347,6 +382,11 @@ public final class Pcd01Decoder implements PayloadDecoder {
       }
     }
     return parts.isEmpty() ? null : String.join("/", parts);
+  }
+
+  /** The value without surrounding blanks, {@code null} when blank. */
+  private static String strip(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
   }
 
   private static String first(String a, String b) {

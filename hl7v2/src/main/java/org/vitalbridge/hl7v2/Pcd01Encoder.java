@@ -159,8 +159,8 @@ final class Pcd01Encoder {
 
   /**
    * OBR-3 names the result, not the transmission: derived from the measurement ids alone, so a
-   * correction (OBX-11 C after a re-attribution, new MSH-10) carries the OBR-3 of the result it
-   * replaces and the EHR can file it over the original.
+   * later version (OBX-11 F after P, C after a re-attribution, W after a retraction; new MSH-10)
+   * carries the OBR-3 of the result it replaces and the EHR can file it over the original.
    */
   static String fillerOrderNumber(List<Measurement> measurements) {
     List<String> ids = new ArrayList<>();
@@ -217,7 +217,11 @@ final class Pcd01Encoder {
     }
   }
 
-  /** HL7 table 0085: an amended measurement (re-attributed after a late ADT) is a correction. */
+  /**
+   * HL7 table 0085, the reverse of what {@link Pcd01Decoder} reads: preliminary P, final F, amended
+   * (a correction, or re-attributed after a late ADT) C, entered-in-error W (post original as
+   * wrong).
+   */
   private static String status(MeasurementStatus status) {
     return switch (status) {
       case FINAL -> "F";

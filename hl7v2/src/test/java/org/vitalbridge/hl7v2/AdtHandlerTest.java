@@ -93,7 +93,10 @@ class AdtHandlerTest {
     return handler.apply(adt(name), "ADT " + name);
   }
 
-  /** A PCD-01 SpO2 reading from the monitor at {@code bed}, naming no patient. */
+  /**
+   * A final (OBX-11 F) PCD-01 SpO2 reading from the monitor at {@code bed}, naming no patient: a
+   * final result is amended when re-attributed (a preliminary one would stay preliminary).
+   */
   private void monitor(String controlId, String bed, String dtm, int spo2) throws Exception {
     String er7 =
         String.join(
@@ -113,7 +116,7 @@ class AdtHandlerTest {
                 + "00000000^EUI-64",
             "OBX|2|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.0.0.1|"
                 + spo2
-                + "|262688^MDC_DIM_PERCENT^MDC|||||R|||"
+                + "|262688^MDC_DIM_PERCENT^MDC|||||F|||"
                 + dtm);
     store
         .journal()

@@ -512,6 +512,65 @@ class Hl7EndToEndIT {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // 6. Result status (OBX-11): preliminary, final, retracted
+
+  @Test
+  void aResultSentPreliminaryThenFinalThenRetractedIsOneMeasurementAndEveryChangeIsResent()
+      throws Exception {
+    start(UnassociatedPolicy.FORWARD);
+    at("10:00");
+    adt(A01_P1);
+
+    at("10:05");
+    List<StoredMeasurement> readings =
+        monitor(BED_301, MONITOR_301, "10:05", "97", "P", "72", "R", "GW-STATUS-1");
+    assertThat(readings).allSatisfy(m -> assertThat(m.status()).isEqualTo("preliminary"));
+    assertThat(destination.deliverOnce()).isEqualTo(2);
+    Oru preliminary = single(newAtEhr());
+    assertThat(preliminary.metrics()).containsExactly("150456 97 P", "147842 72 P");
+    assertThat(preliminary.patient()).isEqualTo(P1);
+
+    at("10:06");
+    List<StoredMeasurement> verified =
+        monitor(BED_301, MONITOR_301, "10:05", "97", "F", "72", "F", "GW-STATUS-2");
+    assertThat(ids(verified)).as("the same measurements").isEqualTo(ids(readings));
+    assertThat(verified).allSatisfy(m -> assertThat(m.status()).isEqualTo("final"));
+    assertThat(destination.deliverOnce()).isEqualTo(2);
+    Oru fin = single(newAtEhr());
+    assertThat(fin.metrics()).containsExactly("150456 97 F", "147842 72 F");
+    assertThat(fin.controlId()).isNotEqualTo(preliminary.controlId());
+    assertThat(fin.fillerOrderNumber())
+        .as("OBR-3 names the result: the EHR files the final version over the preliminary one")
+        .isEqualTo(preliminary.fillerOrderNumber());
+
+    // SpO2 retracted with its value (W), heart rate without one (D, empty OBX-5).
+    at("10:07");
+    List<StoredMeasurement> retracted =
+        monitor(BED_301, MONITOR_301, "10:05", "97", "W", "", "D", "GW-STATUS-3");
+    assertThat(ids(retracted)).isEqualTo(ids(readings));
+    assertThat(retracted).allSatisfy(m -> assertThat(m.status()).isEqualTo("entered-in-error"));
+    assertThat(destination.deliverOnce()).isEqualTo(2);
+    Oru wrong = single(newAtEhr());
+    assertThat(wrong.metrics()).containsExactly("150456 97 W", "147842 72 W");
+    assertThat(wrong.fillerOrderNumber()).isEqualTo(preliminary.fillerOrderNumber());
+
+    assertThat(store.measurements().find(ALL)).hasSize(2);
+    for (StoredMeasurement m : readings) {
+      assertThat(store.measurements().statusHistory(m.id()))
+          .extracting(h -> h.previousStatus() + " -> " + h.status())
+          .containsExactly("preliminary -> final", "final -> entered-in-error");
+    }
+    assertThat(store.quarantine().openCount()).isZero();
+
+    // A late preliminary copy changes nothing and sends nothing.
+    at("10:08");
+    monitor(BED_301, MONITOR_301, "10:05", "97", "P", "72", "P", "GW-STATUS-4");
+    assertThat(destination.deliverOnce()).isZero();
+    assertThat(ehr.received).hasSize(3);
+    assertThat(reload(readings.get(0)).status()).isEqualTo("entered-in-error");
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Sending
 
   /** Sets the clock to {@code hh:mm} local plus a few seconds: when the next message is sent. */
@@ -545,6 +604,46 @@ class Hl7EndToEndIT {
             .replace("{{TIME}}", dtm(hhmm))
             .replace("{{SPO2}}", Integer.toString(spo2))
             .replace("{{HR}}", Integer.toString(hr));
+    ACK ack = send(er7);
+    assertThat(ack.getMSA().getAcknowledgmentCode().getValue()).isEqualTo("AA");
+    assertThat(ack.getMSA().getMessageControlID().getValue()).isEqualTo(controlId);
+    store.pipeline().drain();
+    List<StoredMeasurement> stored =
+        store.measurements().find(ALL).stream()
+            .filter(m -> m.device().equals(device) && m.observedAt().equals(local(hhmm)))
+            .toList();
+    assertThat(stored).as("stored from " + controlId).hasSize(2);
+    return stored;
+  }
+
+  /**
+   * As {@link #monitor(String, String, String, int, int)} with OBX-5 and OBX-11 given per row (an
+   * empty value is sent as an empty OBX-5) and the control id given; returns the two stored
+   * measurements of that device and time.
+   */
+  private List<StoredMeasurement> monitor(
+      String bed,
+      String device,
+      String hhmm,
+      String spo2,
+      String spo2Status,
+      String hr,
+      String hrStatus,
+      String controlId)
+      throws Exception {
+    String er7 =
+        fixture("oru-monitor.hl7")
+            .replace("{{CONTROL_ID}}", controlId)
+            .replace("{{BED}}", bed.replace('/', '^'))
+            .replace("{{DEVICE}}", device)
+            .replace("{{TIME}}", dtm(hhmm))
+            .replace(
+                "{{SPO2}}|262688^MDC_DIM_PERCENT^MDC|||||F|",
+                spo2 + "|262688^MDC_DIM_PERCENT^MDC|||||" + spo2Status + "|")
+            .replace(
+                "{{HR}}|264864^MDC_DIM_BEAT_PER_MIN^MDC|||||F|",
+                hr + "|264864^MDC_DIM_BEAT_PER_MIN^MDC|||||" + hrStatus + "|");
+    assertThat(er7).doesNotContain("{{");
     ACK ack = send(er7);
     assertThat(ack.getMSA().getAcknowledgmentCode().getValue()).isEqualTo("AA");
     assertThat(ack.getMSA().getMessageControlID().getValue()).isEqualTo(controlId);
@@ -698,6 +797,11 @@ class Hl7EndToEndIT {
 
     String bed() {
       return segments("PV1").isEmpty() ? null : field(segments("PV1").get(0), 3);
+    }
+
+    /** OBR-3: names the result, whatever transmission carries it. */
+    String fillerOrderNumber() {
+      return field(segments("OBR").get(0), 3);
     }
 
     private List<String[]> metricRows() {

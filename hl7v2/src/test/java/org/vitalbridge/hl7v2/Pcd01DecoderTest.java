@@ -9,14 +9,19 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.vitalbridge.core.harmonize.Harmonizer;
 import org.vitalbridge.core.harmonize.HarmonizerSettings;
 import org.vitalbridge.core.mapping.MappingResult;
 import org.vitalbridge.core.model.Containment;
 import org.vitalbridge.core.model.DeviceReading;
 import org.vitalbridge.core.model.Measurement;
+import org.vitalbridge.core.model.MeasurementStatus;
 import org.vitalbridge.core.model.RawMessage;
 import org.vitalbridge.core.model.RejectionReason;
+import org.vitalbridge.core.model.Value;
 import org.vitalbridge.core.pipeline.MessageProcessor;
 import org.vitalbridge.core.pipeline.Outcome;
 import org.vitalbridge.core.terminology.TerminologyLoader;
@@ -125,21 +130,143 @@ class Pcd01DecoderTest {
         .contains("ERR||OBX^9^2|102^Data type error^HL70357|E");
   }
 
-  @Test
-  void retractedAndEmptyResultStatusesAreNeverStoredAsValues() throws Exception {
-    String er7 =
-        fixture("oru-containment.hl7")
-            + "OBX|7|NM|149530^MDC_PULS_OXIM_PULS_RATE^MDC|1.1.1.2|72|264864^MDC_DIM_BEAT_PER_MIN^MDC|||||W|||20261124101500+0000\r"
-            + "OBX|8|NM|150022^MDC_PRESS_BLD_NONINV_DIA^MDC|1.2.1.2|80|266016^MDC_DIM_MMHG^MDC|||||D|||20261124101500+0000\r";
+  /** The containment fixture plus one pulse-rate row 7 with OBX-2, OBX-5 and OBX-11 as given. */
+  private static String withRow7(String valueType, String value, String status) throws Exception {
+    return fixture("oru-containment.hl7")
+        + "OBX|7|"
+        + valueType
+        + "|149530^MDC_PULS_OXIM_PULS_RATE^MDC|1.1.1.2|"
+        + value
+        + "|264864^MDC_DIM_BEAT_PER_MIN^MDC|||||"
+        + status
+        + "|||20261124101500+0000\r";
+  }
 
+  private static List<Measurement> accepted(List<Outcome> outcomes) {
+    return outcomes.stream()
+        .filter(Outcome.Accepted.class::isInstance)
+        .map(o -> ((Outcome.Accepted) o).measurement())
+        .toList();
+  }
+
+  private static Measurement pulseRate(List<Outcome> outcomes) {
+    return accepted(outcomes).stream()
+        .filter(m -> m.metric().mdc() == 149530)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no pulse rate in " + outcomes));
+  }
+
+  private static List<org.vitalbridge.core.model.Rejection> rejections(List<Outcome> outcomes) {
+    return outcomes.stream()
+        .filter(Outcome.Rejected.class::isInstance)
+        .map(o -> ((Outcome.Rejected) o).rejection())
+        .toList();
+  }
+
+  @ParameterizedTest(name = "OBX-11 \"{0}\" -> {1}")
+  @CsvSource({
+    "F, FINAL",
+    "P, PRELIMINARY",
+    "R, PRELIMINARY",
+    "S, PRELIMINARY",
+    "C, AMENDED",
+    "D, ENTERED_IN_ERROR",
+    "W, ENTERED_IN_ERROR",
+    "' ', FINAL"
+  })
+  void eachResultStatusOfTable0085BecomesTheMeasurementStatusWithoutChangingItsId(
+      String obx11, MeasurementStatus expected) throws Exception {
+    List<Outcome> outcomes = PROCESSOR.process(raw(withRow7("NM", "72", obx11.strip())));
+
+    assertThat(rejections(outcomes)).isEmpty();
+    Measurement m = pulseRate(outcomes);
+    assertThat(m.status()).isEqualTo(expected);
+    assertThat(m.value()).isEqualTo(new Value.Quantity(new java.math.BigDecimal("72"), "/min"));
+    assertThat(m.id())
+        .as("the status is not part of the id: every version names the same measurement")
+        .isEqualTo(pulseRate(PROCESSOR.process(raw(withRow7("NM", "72", "F")))).id());
+  }
+
+  @Test
+  void theFixturesRowsMarkedRAreReadAsPreliminary() throws Exception {
+    assertThat(accepted(PROCESSOR.process(raw(fixture("oru-containment.hl7")))))
+        .extracting(Measurement::status)
+        .containsExactly(MeasurementStatus.PRELIMINARY, MeasurementStatus.PRELIMINARY);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"X", "N", "I", "O"})
+  void rowsWithoutAResultAreQuarantinedNeverStored(String obx11) throws Exception {
+    String er7 = withRow7("NM", "72", obx11);
     List<Outcome> outcomes = PROCESSOR.process(raw(er7));
 
-    assertThat(outcomes.stream().filter(o -> o instanceof Outcome.Accepted)).hasSize(2);
-    assertThat(
-            outcomes.stream()
-                .filter(o -> o instanceof Outcome.Rejected)
-                .map(o -> ((Outcome.Rejected) o).rejection().field()))
-        .containsExactly("OBX^7^11", "OBX^8^11");
+    assertThat(accepted(outcomes)).extracting(m -> m.metric().mdc()).doesNotContain(149530);
+    assertThat(rejections(outcomes))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.reason()).isEqualTo(RejectionReason.UNSUPPORTED_VALUE);
+              assertThat(r.field()).isEqualTo("OBX^7^11");
+              assertThat(r.detail()).contains("result status " + obx11, "no result");
+            });
+    assertThat(new Pcd01Acknowledger().processed(Hl7Messages.parse(er7), outcomes).er7())
+        .contains("MSA|AE|")
+        .contains("ERR||OBX^7^11|102^");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Z", "U", "A", "f", "FINAL"})
+  void aStatusOutsideTheSupportedCodesIsRejectedNamingTheField(String obx11) throws Exception {
+    String er7 = withRow7("NM", "72", obx11);
+    List<Outcome> outcomes = PROCESSOR.process(raw(er7));
+
+    assertThat(accepted(outcomes)).extracting(m -> m.metric().mdc()).doesNotContain(149530);
+    assertThat(rejections(outcomes))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.reason()).isEqualTo(RejectionReason.UNSUPPORTED_STATUS);
+              assertThat(r.field()).isEqualTo("OBX^7^11");
+              assertThat(r.detail()).contains("'" + obx11 + "'", "149530", "table 0085");
+            });
+    assertThat(new Pcd01Acknowledger().processed(Hl7Messages.parse(er7), outcomes).er7())
+        .contains("MSA|AE|")
+        .contains("ERR||OBX^7^11|103^Table value not found^HL70357|E");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"NM, D", "NM, W", "CWE, W", "ST, D"})
+  void aRetractionWithoutAValueNamesTheSlotWithAnAbsentValue(String valueType, String obx11)
+      throws Exception {
+    List<Outcome> outcomes = PROCESSOR.process(raw(withRow7(valueType, "", obx11)));
+
+    assertThat(rejections(outcomes)).isEmpty();
+    Measurement m = pulseRate(outcomes);
+    assertThat(m.value()).isEqualTo(new Value.Absent());
+    assertThat(m.status()).isEqualTo(MeasurementStatus.ENTERED_IN_ERROR);
+    assertThat(m.device().value()).isEqualTo("0123456789ABCDEF");
+    assertThat(m.observedAt()).isEqualTo(Instant.parse("2026-11-24T10:15:00Z"));
+  }
+
+  @Test
+  void aCodedRetractionWithItsValueKeepsTheValueAndAResultWithoutOneIsMissingIt() throws Exception {
+    Measurement coded =
+        pulseRate(PROCESSOR.process(raw(withRow7("CWE", "0^normal sinus^MDC", "W"))));
+    assertThat(coded.value())
+        .isEqualTo(new Value.Coded("urn:iso:std:iso:11073:10101", "0", "normal sinus"));
+    assertThat(coded.status()).isEqualTo(MeasurementStatus.ENTERED_IN_ERROR);
+
+    assertThat(rejections(PROCESSOR.process(raw(withRow7("NM", "", "F")))))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.reason()).isEqualTo(RejectionReason.MISSING_FIELD);
+              assertThat(r.field()).isEqualTo("OBX^7^5");
+            });
+    // A coded row without a value and without a retraction status is a container row: skipped.
+    assertThat(accepted(PROCESSOR.process(raw(withRow7("CWE", "", "F")))))
+        .extracting(m -> m.metric().mdc())
+        .doesNotContain(149530);
   }
 
   @Test

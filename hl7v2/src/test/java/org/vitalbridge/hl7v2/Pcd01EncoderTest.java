@@ -22,6 +22,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.vitalbridge.core.harmonize.Harmonizer;
 import org.vitalbridge.core.harmonize.HarmonizerSettings;
 import org.vitalbridge.core.harmonize.MeasurementIds;
@@ -91,10 +93,10 @@ class Pcd01EncoderTest {
                 + "0123456789ABCDEF^EUI-64",
             "OBX|2||69642^MDC_DEV_ANALY_SAT_O2_VMD^MDC|1.1.0.0|||||||X",
             "OBX|3||70675^MDC_DEV_ANALY_SAT_O2_CHAN^MDC|1.1.1.0|||||||X",
-            "OBX|4|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.1|98|%^%^UCUM|||||F|||"
+            "OBX|4|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.1|98|%^%^UCUM|||||P|||"
                 + "20261124101500+0000||||0123456789ABCDEF^EUI-64",
             "OBX|5||69798^MDC_DEV_ANALY_PRESS_BLD_VMD^MDC|1.2.0.0|||||||X",
-            "OBX|6|NM|150021^MDC_PRESS_BLD_NONINV_SYS^MDC|1.2.1.1|120|mm[Hg]^mm[Hg]^UCUM|||||F|||"
+            "OBX|6|NM|150021^MDC_PRESS_BLD_NONINV_SYS^MDC|1.2.1.1|120|mm[Hg]^mm[Hg]^UCUM|||||P|||"
                 + "20261124101500+0000||||0123456789ABCDEF^EUI-64");
   }
 
@@ -157,6 +159,24 @@ class Pcd01EncoderTest {
 
     assertThat(field(obx.get(1), 11)).isEqualTo("C");
     assertThat(field(obx.get(0), 11)).isEqualTo("X");
+  }
+
+  @ParameterizedTest(name = "{0} -> OBX-11 {1}")
+  @CsvSource({"PRELIMINARY, P", "FINAL, F", "AMENDED, C", "ENTERED_IN_ERROR, W"})
+  void eachStatusGoesOutAsItsResultStatusAndComesBackAsIt(MeasurementStatus status, String obx11)
+      throws Exception {
+    Measurement m = spo2(DEVICE, "97", NOW.minusSeconds(60), null).withStatus(status);
+
+    String er7 = ENCODER.er7(List.of(m), "VB0001");
+
+    assertThat(obxRows(er7)).extracting(r -> field(r, 11)).containsExactly("X", obx11);
+    assertThat(decode(er7))
+        .singleElement()
+        .satisfies(
+            back -> {
+              assertThat(back.status()).isEqualTo(status);
+              assertThat(back.id()).isEqualTo(m.id());
+            });
   }
 
   @Test
@@ -281,6 +301,7 @@ class Pcd01EncoderTest {
         m.metric(),
         m.value(),
         m.observedAt(),
+        m.status(),
         String.valueOf(m.containment()));
   }
 

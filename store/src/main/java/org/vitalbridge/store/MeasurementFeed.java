@@ -8,8 +8,10 @@ import org.slf4j.LoggerFactory;
 import org.vitalbridge.core.model.Measurement;
 
 /**
- * Measurements as they are committed, for live views (the WebSocket stream, the console). Delivery
- * is at least once — a redelivered message offers the same measurement id again — and only while
+ * Measurements as they are committed, for live views (the WebSocket stream, the console): each new
+ * measurement, and a stored one again (same id) when a later message changes its status
+ * (preliminary → final → amended → entered-in-error), with the new status. A repeat that changes
+ * nothing (a resend, a replay, a late preliminary) is not offered again. Delivery is only while
  * subscribed; the store, not this feed, is the record.
  */
 public final class MeasurementFeed {
@@ -20,9 +22,9 @@ public final class MeasurementFeed {
   MeasurementFeed() {}
 
   /**
-   * Calls {@code listener} on the pipeline thread after each commit, once per stored measurement
-   * (patient already attributed). It must not block: hand off to a queue of its own. Close the
-   * returned handle to unsubscribe.
+   * Calls {@code listener} on the pipeline thread after each commit, once per stored or changed
+   * measurement (patient already attributed). It must not block: hand off to a queue of its own.
+   * Close the returned handle to unsubscribe.
    */
   public AutoCloseable subscribe(Consumer<Measurement> listener) {
     listeners.add(listener);

@@ -14,7 +14,7 @@ import java.util.UUID;
 public final class MeasurementQueries {
   static final String COLUMNS =
       "id, device, subject, location, mdc, refid, loinc, display, value_kind, value_text, unit,"
-          + " observed_at, received_at, status, flags, raw_id, mapping, containment";
+          + " observed_at, received_at, status, flags, raw_id, mapping, containment, value_display";
 
   private final Database db;
 
@@ -73,6 +73,35 @@ public final class MeasurementQueries {
       return out;
     } catch (SQLException e) {
       throw new StoreException("attribution history query failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Every change of the measurement's status, oldest first: a later message of its device (a final
+   * result after a preliminary one, a correction, a retraction) or a re-attribution (amended).
+   */
+  public List<StatusChange> statusHistory(UUID id) {
+    try (Connection c = db.connection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT previous_status, status, changed_at, cause FROM status_history"
+                    + " WHERE measurement_id = ? ORDER BY seq")) {
+      ps.setString(1, id.toString());
+      List<StatusChange> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new StatusChange(
+                  id,
+                  rs.getString(1),
+                  rs.getString(2),
+                  Times.instant(rs.getLong(3)),
+                  rs.getString(4)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("status history query failed: " + e.getMessage(), e);
     }
   }
 

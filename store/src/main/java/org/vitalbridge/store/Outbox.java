@@ -33,7 +33,7 @@ public final class Outbox {
    */
   public List<OutboxEntry> due(String destination, int limit) {
     String sql =
-        "SELECT o.seq, o.attempts, o.next_attempt_at, "
+        "SELECT o.seq, o.attempts, o.next_attempt_at, o.revision, "
             + prefixed()
             + " FROM outbox o JOIN measurement m ON m.id = o.measurement_id WHERE o.destination = ?"
             + " AND o.state IN ('pending', 'failed') ORDER BY o.seq LIMIT ?";
@@ -47,7 +47,11 @@ public final class Outbox {
         while (rs.next() && rs.getLong(3) <= now) {
           out.add(
               new OutboxEntry(
-                  rs.getLong(1), destination, StoredMeasurements.at(rs, 4), rs.getInt(2)));
+                  rs.getLong(1),
+                  destination,
+                  StoredMeasurements.at(rs, 5),
+                  rs.getInt(2),
+                  rs.getInt(4)));
         }
       }
       return out;
@@ -74,9 +78,15 @@ public final class Outbox {
     }
   }
 
+  /**
+   * Marks entries delivered. An entry queued again since it was read (its measurement changed while
+   * the destination was sending it) stays queued: the destination has not had that version yet. The
+   * same holds for {@link #failed}, {@link #retryAfter} and {@link #deadLetter}.
+   */
   public void delivered(List<OutboxEntry> entries) {
     update(
-        "UPDATE outbox SET state = 'delivered', delivered_at = ?, last_error = NULL WHERE seq = ?",
+        "UPDATE outbox SET state = 'delivered', delivered_at = ?, last_error = NULL WHERE seq = ?"
+            + " AND revision = ?",
         entries,
         Times.micros(clock.instant()));
   }
@@ -100,7 +110,7 @@ public final class Outbox {
   private void retryAt(List<OutboxEntry> entries, String error, java.time.Instant at) {
     update(
         "UPDATE outbox SET state = 'failed', attempts = attempts + 1, next_attempt_at = ?,"
-            + " last_error = ? WHERE seq = ?",
+            + " last_error = ? WHERE seq = ? AND revision = ?",
         entries,
         Times.micros(at),
         error);
@@ -112,7 +122,8 @@ public final class Outbox {
    */
   public void deadLetter(List<OutboxEntry> entries, String reason) {
     update(
-        "UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE seq = ?",
+        "UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE seq = ?"
+            + " AND revision = ?",
         entries,
         reason);
   }
@@ -173,7 +184,9 @@ public final class Outbox {
     }
   }
 
-  /** Runs {@code sql} for each entry: {@code values} bound first, the entry's seq last. */
+  /**
+   * Runs {@code sql} for each entry: {@code values} bound first, the entry's seq and revision last.
+   */
   private void update(String sql, List<OutboxEntry> entries, Object... values) {
     try (Connection c = db.connection();
         PreparedStatement ps = c.prepareStatement(sql)) {
@@ -182,6 +195,7 @@ public final class Outbox {
           ps.setObject(i + 1, values[i]);
         }
         ps.setLong(values.length + 1, e.seq());
+        ps.setInt(values.length + 2, e.revision());
         ps.addBatch();
       }
       ps.executeBatch();

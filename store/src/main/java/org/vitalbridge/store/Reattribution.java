@@ -16,9 +16,10 @@ import org.vitalbridge.core.model.MeasurementStatus;
 /**
  * Re-evaluates, after an association change and in its transaction, who the measurements of a
  * device or bed in the changed interval belong to. A subject named by the device message itself is
- * never touched. Each measurement whose patient changes is amended, gets an attribution_history row
- * and is queued again for every destination (they re-send it under the same id: a FHIR update, an
- * HL7 correction).
+ * never touched. Each measurement whose patient changes is amended (when it was final), gets an
+ * attribution_history row (and a status_history row when its status changes) and is queued again
+ * for every destination through {@link Requeue} (they re-send it under the same id: a FHIR update,
+ * an HL7 correction).
  */
 final class Reattribution {
   private static final String CANDIDATES =
@@ -31,10 +32,6 @@ final class Reattribution {
   private static final String HISTORY =
       "INSERT INTO attribution_history (measurement_id, previous_subject, subject, changed_at,"
           + " cause) VALUES (?, ?, ?, ?, ?)";
-  private static final String REQUEUE =
-      "INSERT INTO outbox (destination, measurement_id, raw_seq) VALUES (?, ?, ?)"
-          + " ON CONFLICT (destination, measurement_id) DO UPDATE SET state = 'pending',"
-          + " attempts = 0, next_attempt_at = 0, last_error = NULL, delivered_at = NULL";
 
   /** A device or (device null) a bed, and the interval [from, to) whose attribution changed. */
   record Interval(String device, String location, Instant from, Instant to) {}
@@ -96,12 +93,13 @@ final class Reattribution {
     }
     try (PreparedStatement update = c.prepareStatement(UPDATE);
         PreparedStatement history = c.prepareStatement(HISTORY);
-        PreparedStatement requeue = c.prepareStatement(REQUEUE)) {
-      int requeued = 0;
+        StatusHistory statuses = new StatusHistory(c);
+        Requeue requeue = new Requeue(c, destinations)) {
       for (Change ch : changes) {
+        String status = status(ch);
         update.setObject(1, ch.subject(), Types.VARCHAR);
         update.setObject(2, ch.subject() == null ? null : "association", Types.VARCHAR);
-        update.setString(3, status(ch));
+        update.setString(3, status);
         update.setString(4, ch.id());
         update.addBatch();
         history.setString(1, ch.id());
@@ -110,31 +108,30 @@ final class Reattribution {
         history.setLong(4, Times.micros(now));
         history.setObject(5, cause, Types.VARCHAR);
         history.addBatch();
+        if (!status.equals(ch.status())) {
+          statuses.add(ch.id(), ch.status(), status, Times.micros(now), cause);
+        }
         // A held measurement losing nothing stays held; everything else goes out again.
         if (ch.subject() != null || ch.queued()) {
-          for (String destination : destinations) {
-            requeue.setString(1, destination);
-            requeue.setString(2, ch.id());
-            requeue.setObject(3, ch.rawSeq(), Types.BIGINT);
-            requeue.addBatch();
-            requeued++;
-          }
+          requeue.add(ch.id(), ch.rawSeq());
         }
       }
       update.executeBatch();
       history.executeBatch();
-      if (requeued > 0) {
-        requeue.executeBatch();
-      }
+      statuses.execute();
+      requeue.execute();
     }
   }
 
   /**
-   * Amended, except for a measurement released from hold: no destination has had a version of it,
-   * so what they receive first must not read as a correction.
+   * A final result becomes amended, except when released from hold: no destination has had a
+   * version of it, so what they receive first must not read as a correction. Any other status
+   * stays: a preliminary result is re-sent as preliminary (its final version may still come and
+   * must then supersede it), an amended or retracted one never moves backwards.
    */
   private String status(Change ch) {
     boolean held = ch.previous() == null && !ch.queued() && !destinations.isEmpty();
-    return held ? ch.status() : MeasurementStatus.AMENDED.code();
+    boolean isFinal = MeasurementStatus.ofCode(ch.status()) == MeasurementStatus.FINAL;
+    return isFinal && !held ? MeasurementStatus.AMENDED.code() : ch.status();
   }
 }

@@ -112,7 +112,8 @@ public final class Retention {
         c,
         List.of(
             "DELETE FROM outbox WHERE measurement_id IN (" + old + ")",
-            "DELETE FROM attribution_history WHERE measurement_id IN (" + old + ")"),
+            "DELETE FROM attribution_history WHERE measurement_id IN (" + old + ")",
+            "DELETE FROM status_history WHERE measurement_id IN (" + old + ")"),
         "DELETE FROM measurement WHERE id IN (" + old + ")");
   }
 

@@ -14,7 +14,13 @@ import org.vitalbridge.core.model.MetricCode;
 import org.vitalbridge.core.model.Provenance;
 import org.vitalbridge.core.model.Value;
 
-/** A measurement as stored, flat, for queries and delivery. */
+/**
+ * A measurement as stored, flat, for queries and delivery.
+ *
+ * @param value the exact canonical value: the number of a quantity, {@code system|code} of a coded
+ *     value, the text of a text value
+ * @param valueDisplay the display text of a coded value, else {@code null}
+ */
 public record StoredMeasurement(
     UUID id,
     String device,
@@ -33,19 +39,62 @@ public record StoredMeasurement(
     String flags,
     String rawId,
     String mapping,
-    String containment) {
+    String containment,
+    String valueDisplay) {
+
+  /** A measurement whose value has no display text. */
+  public StoredMeasurement(
+      UUID id,
+      String device,
+      String subject,
+      String location,
+      int mdc,
+      String refId,
+      String loinc,
+      String display,
+      String valueKind,
+      String value,
+      String unit,
+      Instant observedAt,
+      Instant receivedAt,
+      String status,
+      String flags,
+      String rawId,
+      String mapping,
+      String containment) {
+    this(
+        id,
+        device,
+        subject,
+        location,
+        mdc,
+        refId,
+        loinc,
+        display,
+        valueKind,
+        value,
+        unit,
+        observedAt,
+        receivedAt,
+        status,
+        flags,
+        rawId,
+        mapping,
+        containment,
+        null);
+  }
 
   /** {@link Value.Text#canonicalKey()} is the text after this prefix. */
   private static final String TEXT_PREFIX = "text:";
 
   /**
-   * A coded value is stored as {@link Value.Coded#canonicalKey()}, {@code system|code}; the display
-   * is not stored. A value without a bar comes back as text.
+   * A coded value is stored as {@link Value.Coded#canonicalKey()}, {@code system|code}, with its
+   * display beside it. A value without a bar comes back as text.
    */
-  private static Value coded(String key) {
+  private static Value coded(String key, String display) {
     int bar = key.indexOf('|');
     return bar > 0
-        ? new Value.Coded(key.substring(0, bar), key.substring(bar + 1), null)
+        ? new Value.Coded(key.substring(0, bar), key.substring(bar + 1), display)
         : new Value.Text(key);
   }
 
@@ -54,7 +103,7 @@ public record StoredMeasurement(
     Value v =
         switch (valueKind) {
           case "quantity" -> new Value.Quantity(new BigDecimal(value), unit);
-          case "coded" -> coded(value);
+          case "coded" -> coded(value, valueDisplay);
           case "text" ->
               new Value.Text(
                   value.startsWith(TEXT_PREFIX) ? value.substring(TEXT_PREFIX.length()) : value);
@@ -68,12 +117,7 @@ public record StoredMeasurement(
         }
       }
     }
-    MeasurementStatus s = MeasurementStatus.FINAL;
-    for (MeasurementStatus candidate : MeasurementStatus.values()) {
-      if (candidate.code().equals(status)) {
-        s = candidate;
-      }
-    }
+    MeasurementStatus s = MeasurementStatus.ofCode(status);
     return new Measurement(
         id,
         new DeviceId(device),

@@ -29,6 +29,7 @@ final class StoredMeasurements {
         rs.getString(i + 14),
         rs.getString(i + 15),
         rs.getString(i + 16),
-        rs.getString(i + 17));
+        rs.getString(i + 17),
+        rs.getString(i + 18));
   }
 }

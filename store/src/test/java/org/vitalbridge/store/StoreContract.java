@@ -324,8 +324,12 @@ abstract class StoreContract {
     List<StoredMeasurement> stored = store.measurements().find(byDevice("D9"));
     assertThat(stored).extracting(StoredMeasurement::valueKind).containsExactly("coded", "text");
     assertThat(stored).extracting(StoredMeasurement::unit).containsOnlyNulls();
+    assertThat(stored.get(0).value()).isEqualTo(mdc + "|0");
+    assertThat(stored.get(0).valueDisplay()).isEqualTo("normal sinus");
+    assertThat(stored.get(1).valueDisplay()).isNull();
     org.vitalbridge.core.model.Measurement coded = stored.get(0).toMeasurement();
-    assertThat(coded.value()).isEqualTo(new org.vitalbridge.core.model.Value.Coded(mdc, "0", null));
+    assertThat(coded.value())
+        .isEqualTo(new org.vitalbridge.core.model.Value.Coded(mdc, "0", "normal sinus"));
     assertThat(coded.metric().mdc()).isEqualTo(MDC_SPO2);
     assertThat(coded.id())
         .isEqualTo(
@@ -337,6 +341,19 @@ abstract class StoreContract {
     assertThat(stored.get(1).toMeasurement().value())
         .isEqualTo(new org.vitalbridge.core.model.Value.Text("lead off"));
     assertThat(store.quarantine().openCount()).isZero();
+  }
+
+  @Test
+  void aCodedValueWithoutADisplayComesBackWithoutOne() throws Exception {
+    Store store = open();
+    appendAll(store, TestPatientDecoder.preset("coded-2", "D9", T0, "SpO2", "coded", "HL70078^N^"));
+
+    assertThat(store.pipeline().drain()).isEqualTo(1);
+
+    StoredMeasurement s = store.measurements().find(byDevice("D9")).get(0);
+    assertThat(s.valueDisplay()).isNull();
+    assertThat(s.toMeasurement().value())
+        .isEqualTo(new org.vitalbridge.core.model.Value.Coded("HL70078", "N", null));
   }
 
   @Test
@@ -1094,6 +1111,14 @@ abstract class StoreContract {
                 amended.id(), null, "P1", NOW.plus(Duration.ofHours(1)), "ADT^A01 MSG1 raw r1"));
     assertThat(store.measurements().attributionHistory(measurement(store, "la-before").id()))
         .isEmpty();
+    assertThat(store.measurements().statusHistory(amended.id()))
+        .containsExactly(
+            new StatusChange(
+                amended.id(),
+                "final",
+                "amended",
+                NOW.plus(Duration.ofHours(1)),
+                "ADT^A01 MSG1 raw r1"));
     for (String destination : List.of("fhir", "hl7")) {
       List<OutboxEntry> due = store.outbox().due(destination, 100);
       assertThat(rawIdsOf(due)).as(destination).containsExactly("la-1", "la-2");
@@ -1584,10 +1609,278 @@ abstract class StoreContract {
     store.associations().associate(null, BED_A, "P1", null, old.minusSeconds(60), "adt", "M1");
     deliver(store, "fhir", "ph-old");
     assertThat(count("SELECT COUNT(*) FROM attribution_history")).isEqualTo(1);
+    assertThat(count("SELECT COUNT(*) FROM status_history")).isEqualTo(1);
 
     assertThat(store.retention().purge().measurementsPurged()).isEqualTo(1);
 
     assertThat(count("SELECT COUNT(*) FROM attribution_history")).isZero();
+    assertThat(count("SELECT COUNT(*) FROM status_history")).isZero();
+  }
+
+  // ---------------------------------------------------------------- result status
+
+  /** An SpO2 reading of D1 at {@code ts} with a result status, {@code percent} null for none. */
+  static RawMessage status(String id, Instant ts, Integer percent, String status) {
+    return TestPatientDecoder.withStatus(
+        id, "D1", ts, "SpO2", percent == null ? null : percent.toString(), "%", status);
+  }
+
+  private static StatusChange statusChange(
+      StoredMeasurement m, String previous, String status, String rawId) {
+    return new StatusChange(m.id(), previous, status, NOW, "raw " + rawId);
+  }
+
+  private static List<String> statusesDue(Store store, String destination) {
+    return store.outbox().due(destination, 100).stream()
+        .map(e -> e.measurement().value() + " " + e.measurement().status() + " r" + e.revision())
+        .toList();
+  }
+
+  @Test
+  void aLaterStatusOfAStoredMeasurementUpdatesItKeepsHistoryAndQueuesItAgain() throws Exception {
+    Store store = openWithDestinations("fhir", "hl7");
+    List<org.vitalbridge.core.model.Measurement> fed =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    store.feed().subscribe(fed::add);
+    appendAll(store, status("st-p", T0, 97, "preliminary"));
+    store.pipeline().drain();
+    StoredMeasurement m = store.measurements().find(all()).get(0);
+    assertThat(m.status()).isEqualTo("preliminary");
+    for (String destination : List.of("fhir", "hl7")) {
+      assertThat(statusesDue(store, destination)).containsExactly("97 preliminary r0");
+      deliver(store, destination, "st-p");
+    }
+
+    appendAll(store, status("st-f", T0, 97, "final"));
+    store.pipeline().drain();
+
+    assertThat(store.measurements().find(all()))
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.id()).isEqualTo(m.id());
+              assertThat(s.status()).isEqualTo("final");
+              assertThat(s.rawId()).as("still the message that reported it").isEqualTo("st-p");
+            });
+    assertThat(store.measurements().statusHistory(m.id()))
+        .containsExactly(statusChange(m, "preliminary", "final", "st-f"));
+    for (String destination : List.of("fhir", "hl7")) {
+      assertThat(statusesDue(store, destination)).as(destination).containsExactly("97 final r1");
+      assertThat(store.outbox().due(destination, 1).get(0).isUpdate()).isTrue();
+      deliver(store, destination, "st-p");
+    }
+    assertThat(fed)
+        .extracting(f -> f.id() + " " + f.status().code())
+        .containsExactly(m.id() + " preliminary", m.id() + " final");
+
+    // A late preliminary version changes nothing: a status never moves backwards.
+    appendAll(store, status("st-p-late", T0, 97, "preliminary"));
+    store.pipeline().drain();
+    assertThat(store.measurements().byId(m.id()).orElseThrow().status()).isEqualTo("final");
+    assertThat(store.measurements().statusHistory(m.id())).hasSize(1);
+    assertThat(store.outbox().backlog("fhir")).isZero();
+    assertThat(fed).hasSize(2);
+
+    // A retraction with the value names the measurement by its id.
+    appendAll(store, status("st-w", T0, 97, "entered-in-error"));
+    store.pipeline().drain();
+    assertThat(store.measurements().byId(m.id()).orElseThrow().status())
+        .isEqualTo("entered-in-error");
+    assertThat(store.measurements().statusHistory(m.id()))
+        .containsExactly(
+            statusChange(m, "preliminary", "final", "st-f"),
+            statusChange(m, "final", "entered-in-error", "st-w"));
+    for (String destination : List.of("fhir", "hl7")) {
+      assertThat(statusesDue(store, destination)).containsExactly("97 entered-in-error r2");
+      deliver(store, destination, "st-p");
+    }
+    assertThat(fed).last().extracting(f -> f.status().code()).isEqualTo("entered-in-error");
+
+    // Resent retractions and late finals change nothing and are no rejections: they matched.
+    appendAll(
+        store,
+        status("st-w-again", T0, 97, "entered-in-error"),
+        status("st-f-late", T0, 97, "final"));
+    store.pipeline().drain();
+    assertThat(store.measurements().count()).isEqualTo(1);
+    assertThat(store.measurements().statusHistory(m.id())).hasSize(2);
+    assertThat(store.outbox().backlog("hl7")).isZero();
+    assertThat(store.quarantine().openCount()).isZero();
+    assertThat(rawState("st-w-again")).isEqualTo("processed");
+  }
+
+  @Test
+  void aRetractionWithoutAValueRetractsEveryMeasurementOfItsDeviceMetricAndTime() throws Exception {
+    Store store = openWithDestinations("fhir");
+    appendAll(
+        store,
+        status("rt-97", T0, 97, "final"),
+        status("rt-98", T0, 98, "preliminary"),
+        status("rt-later", T0.plusSeconds(1), 97, "final"),
+        TestPatientDecoder.withStatus("rt-hr", "D1", T0, "HR", "72", "/min", "final"),
+        TestPatientDecoder.withStatus("rt-d2", "D2", T0, "SpO2", "97", "%", "final"));
+    store.pipeline().drain();
+    deliver(store, "fhir", "rt-97", "rt-98", "rt-later", "rt-hr", "rt-d2");
+
+    appendAll(store, status("rt-d", T0, null, "entered-in-error"));
+    store.pipeline().drain();
+
+    assertThat(store.measurements().count()).as("a retraction is never stored").isEqualTo(5);
+    assertThat(store.measurements().find(all()))
+        .extracting(s -> s.rawId() + " " + s.status())
+        .containsExactlyInAnyOrder(
+            "rt-97 entered-in-error",
+            "rt-98 entered-in-error",
+            "rt-later final",
+            "rt-hr final",
+            "rt-d2 final");
+    assertThat(statusesDue(store, "fhir"))
+        .containsExactly("97 entered-in-error r1", "98 entered-in-error r1");
+    StoredMeasurement was98 = measurement(store, "rt-98");
+    assertThat(store.measurements().statusHistory(was98.id()))
+        .containsExactly(statusChange(was98, "preliminary", "entered-in-error", "rt-d"));
+    assertThat(store.quarantine().openCount()).isZero();
+    assertThat(rawState("rt-d")).isEqualTo("processed");
+
+    deliver(store, "fhir", "rt-97", "rt-98");
+    appendAll(store, status("rt-d-again", T0, null, "entered-in-error"));
+    store.pipeline().drain();
+    assertThat(store.outbox().backlog("fhir")).isZero();
+    assertThat(store.measurements().statusHistory(was98.id())).hasSize(1);
+    assertThat(store.quarantine().openCount()).isZero();
+  }
+
+  @Test
+  void aRetractionThatMatchesNothingIsQuarantinedAndAppliedWhenReprocessedAfterItsResult()
+      throws Exception {
+    Store store = openWithDestinations("fhir");
+    appendAll(
+        store,
+        status("um-d", T0, null, "entered-in-error"),
+        status("um-w", T0.plusSeconds(5), 95, "entered-in-error"));
+    store.pipeline().drain();
+
+    assertThat(store.measurements().count()).isZero();
+    assertThat(store.outbox().backlog("fhir")).isZero();
+    assertThat(store.quarantine().open(10))
+        .extracting(QuarantineEntry::rawId, QuarantineEntry::stage, QuarantineEntry::reason)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("um-d", "store", "unmatched-retraction"),
+            org.assertj.core.groups.Tuple.tuple("um-w", "store", "unmatched-retraction"));
+    assertThat(store.quarantine().open(10).get(0).detail())
+        .contains("MDC_PULS_OXIM_SAT_O2", "D1", T0.toString(), "nothing was retracted");
+    assertThat(store.quarantine().open(10).get(1).detail()).contains("95 %");
+    assertThat(rawState("um-d")).isEqualTo("rejected");
+
+    // The results arrive after their retractions (out of order); re-running the quarantined
+    // retractions applies them.
+    appendAll(
+        store, status("um-97", T0, 97, "final"), status("um-95", T0.plusSeconds(5), 95, "final"));
+    store.pipeline().drain();
+    assertThat(store.reprocessor().rejected(TestPipeline.standard()))
+        .isEqualTo(new ReprocessReport(2, 2, 0));
+
+    assertThat(store.quarantine().openCount()).isZero();
+    assertThat(store.measurements().find(all()))
+        .extracting(StoredMeasurement::status)
+        .containsOnly("entered-in-error");
+    assertThat(store.measurements().count()).isEqualTo(2);
+  }
+
+  @Test
+  void statusChangesWithinOneBatchAreAppliedInJournalOrder() throws Exception {
+    Store store = openWithDestinations("fhir");
+    appendAll(
+        store,
+        status("b-p", T0, 97, "preliminary"),
+        status("b-f", T0, 97, "final"),
+        status("b-w", T0, 97, "entered-in-error"),
+        TestPatientDecoder.withStatus("b-hr", "D1", T0, "HR", "72", "/min", "preliminary"),
+        TestPatientDecoder.withStatus("b-hr-d", "D1", T0, "HR", null, "/min", "entered-in-error"));
+    assertThat(store.pipeline().drain()).isEqualTo(5);
+
+    StoredMeasurement spo2 = measurement(store, "b-p");
+    assertThat(spo2.status()).isEqualTo("entered-in-error");
+    assertThat(store.measurements().statusHistory(spo2.id()))
+        .containsExactly(
+            statusChange(spo2, "preliminary", "final", "b-f"),
+            statusChange(spo2, "final", "entered-in-error", "b-w"));
+    assertThat(measurement(store, "b-hr").status()).isEqualTo("entered-in-error");
+    assertThat(store.measurements().count()).isEqualTo(2);
+    assertThat(statusesDue(store, "fhir"))
+        .containsExactly("97 entered-in-error r1", "72 entered-in-error r1");
+    assertThat(store.quarantine().openCount()).isZero();
+  }
+
+  @Test
+  void aDeliveryThatReadAnOlderVersionLeavesTheNewerOneQueued() throws Exception {
+    Store store = openWithDestinations("fhir", "hl7");
+    appendAll(store, status("rv-p", T0, 97, "preliminary"));
+    store.pipeline().drain();
+    List<OutboxEntry> sentToFhir = store.outbox().due("fhir", 10);
+    List<OutboxEntry> sentToHl7 = store.outbox().due("hl7", 10);
+
+    // The final version is committed while both destinations are still sending the preliminary.
+    appendAll(store, status("rv-f", T0, 97, "final"));
+    store.pipeline().drain();
+    store.outbox().delivered(sentToFhir);
+    store.outbox().deadLetter(sentToHl7, "AE from the EHR");
+
+    assertThat(statusesDue(store, "fhir")).containsExactly("97 final r1");
+    assertThat(statusesDue(store, "hl7")).containsExactly("97 final r1");
+    assertThat(store.outbox().deadLetters("hl7", 10)).isEmpty();
+    store.outbox().failed(sentToFhir, "timeout");
+    assertThat(store.outbox().due("fhir", 10))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.attempts()).isZero();
+              assertThat(e.measurement().status()).isEqualTo("final");
+            });
+    store.outbox().delivered(store.outbox().due("fhir", 10));
+    assertThat(store.outbox().backlog("fhir")).isZero();
+  }
+
+  @Test
+  void aHeldMeasurementTakesItsNewStatusAndIsReleasedWithItNotAsACorrection() throws Exception {
+    Store store =
+        open(
+            config().withDestinations(List.of("fhir")).withUnassociated(UnassociatedPolicy.HOLD),
+            KEEP_ALL);
+    appendAll(store, status("hd-p", T0, 97, "preliminary"));
+    store.pipeline().drain();
+    appendAll(store, status("hd-f", T0, 97, "final"));
+    store.pipeline().drain();
+
+    assertThat(store.unassociated().heldCount()).isEqualTo(1);
+    assertThat(store.unassociated().held(10).get(0).status()).isEqualTo("final");
+    assertThat(store.outbox().backlog("fhir")).as("held: nothing goes out").isZero();
+
+    assertThat(store.associations().associate("D1", null, "P1", null, FAR_PAST, "api", "M1"))
+        .isEqualTo(1);
+    assertThat(statusesDue(store, "fhir")).containsExactly("97 final r0");
+  }
+
+  @Test
+  void aPreliminaryResultReattributedStaysPreliminaryUntilItsFinalVersionArrives()
+      throws Exception {
+    Store store = openWithDestinations("fhir");
+    appendAll(store, status("ra-p", T0, 97, "preliminary"));
+    store.pipeline().drain();
+    deliver(store, "fhir", "ra-p");
+
+    store.associations().associate("D1", null, "P1", null, FAR_PAST, "api", "M1");
+
+    StoredMeasurement m = measurement(store, "ra-p");
+    assertThat(m.subject()).isEqualTo("P1");
+    assertThat(m.status()).isEqualTo("preliminary");
+    assertThat(store.measurements().statusHistory(m.id())).isEmpty();
+    assertThat(statusesDue(store, "fhir")).containsExactly("97 preliminary r1");
+
+    appendAll(store, status("ra-f", T0, 97, "final"));
+    store.pipeline().drain();
+    assertThat(measurement(store, "ra-p").status()).isEqualTo("final");
+    assertThat(statusesDue(store, "fhir")).containsExactly("97 final r2");
   }
 
   // ---------------------------------------------------------------- concurrency

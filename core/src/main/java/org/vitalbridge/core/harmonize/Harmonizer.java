@@ -30,8 +30,10 @@ import org.vitalbridge.core.units.UnitResolver;
  * Turns a {@link DeviceReading} in the device's words into a canonical {@link Measurement}: label
  * to metric code, unit to the canonical UCUM unit with the value converted, time to a UTC instant,
  * then validation against the plausible range. A reading the decoder already read as a code or text
- * ({@link DeviceReading#preset()}) keeps that value: only label and time are resolved. Anything it
- * cannot do faithfully is a rejection naming the field and the value — never a guess.
+ * ({@link DeviceReading#preset()}) keeps that value: only label and time are resolved. The
+ * reading's result status carries over; a retraction ({@link MeasurementStatus#ENTERED_IN_ERROR})
+ * without a value gets {@link Value.Absent}. Anything it cannot do faithfully is a rejection naming
+ * the field and the value — never a guess.
  */
 public final class Harmonizer {
   private final Terminology terminology;
@@ -80,6 +82,10 @@ public final class Harmonizer {
     if (r.preset() != null) {
       // A code or text the decoder already read: no number, unit or range to check.
       return accept(r, candidates.get(0), r.preset(), receivedAt, provenance);
+    }
+    if (isBlank(r.value()) && r.status() == MeasurementStatus.ENTERED_IN_ERROR) {
+      // A retraction without a value names the measurements by device, metric and time alone.
+      return accept(r, candidates.get(0), new Value.Absent(), receivedAt, provenance);
     }
     if (isBlank(r.value())) {
       return reject(RejectionReason.MISSING_FIELD, f.value(), "no value for " + r.label());
@@ -193,7 +199,7 @@ public final class Harmonizer {
             value,
             observedAt,
             receivedAt,
-            MeasurementStatus.FINAL,
+            r.status(),
             flags,
             provenance,
             r.containment()));

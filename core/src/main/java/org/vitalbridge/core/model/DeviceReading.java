@@ -16,8 +16,12 @@ import org.vitalbridge.core.time.TimeSpec;
  * @param location bed / point of care when the payload names one, else {@code null}
  * @param subject patient id when the message itself names one (HL7 PID-3), else {@code null}
  * @param containment the metric's place in the device (PCD-01 OBX-4), else {@code null}
- * @param preset a value the decoder already read as a code or text (PCD-01 CWE and ST rows), else
- *     {@code null}: a numeric reading whose {@code value} and {@code unit} the harmonizer converts
+ * @param preset a value the decoder already read as a code, text or sampled series (PCD-01 CWE, ST
+ *     and NA rows), else {@code null}: a numeric reading whose {@code value} and {@code unit} the
+ *     harmonizer converts
+ * @param status the result status the payload gives (PCD-01 OBX-11), {@code null} for {@link
+ *     MeasurementStatus#FINAL}. {@link MeasurementStatus#ENTERED_IN_ERROR} makes the reading a
+ *     retraction of what was stored for its device, metric and time; its value may be absent.
  */
 public record DeviceReading(
     String device,
@@ -30,14 +34,44 @@ public record DeviceReading(
     String location,
     String subject,
     Containment containment,
-    Value preset) {
+    Value preset,
+    MeasurementStatus status) {
 
   public DeviceReading {
     Objects.requireNonNull(timeSpec, "timeSpec");
     fields = fields == null ? Fields.DEFAULT : fields;
+    status = status == null ? MeasurementStatus.FINAL : status;
   }
 
-  /** The same reading carrying a value already read as a code or text. */
+  /** A reading with a final result status. */
+  public DeviceReading(
+      String device,
+      String label,
+      String value,
+      String unit,
+      String timestamp,
+      TimeSpec timeSpec,
+      Fields fields,
+      String location,
+      String subject,
+      Containment containment,
+      Value preset) {
+    this(
+        device,
+        label,
+        value,
+        unit,
+        timestamp,
+        timeSpec,
+        fields,
+        location,
+        subject,
+        containment,
+        preset,
+        null);
+  }
+
+  /** The same reading carrying a value already read as a code, text or sampled series. */
   public DeviceReading withPreset(Value newPreset) {
     return new DeviceReading(
         device,
@@ -50,7 +84,25 @@ public record DeviceReading(
         location,
         subject,
         containment,
-        newPreset);
+        newPreset,
+        status);
+  }
+
+  /** The same reading with another result status. */
+  public DeviceReading withStatus(MeasurementStatus newStatus) {
+    return new DeviceReading(
+        device,
+        label,
+        value,
+        unit,
+        timestamp,
+        timeSpec,
+        fields,
+        location,
+        subject,
+        containment,
+        preset,
+        newStatus);
   }
 
   /** A numeric reading as a mapping template finds it: no patient, containment or preset. */
@@ -63,7 +115,7 @@ public record DeviceReading(
       TimeSpec timeSpec,
       Fields fields,
       String location) {
-    this(device, label, value, unit, timestamp, timeSpec, fields, location, null, null, null);
+    this(device, label, value, unit, timestamp, timeSpec, fields, location, null, null, null, null);
   }
 
   /** Where each part came from (field names or JSONPath expressions). */

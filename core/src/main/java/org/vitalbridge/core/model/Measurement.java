@@ -35,6 +35,9 @@ public record Measurement(
     Objects.requireNonNull(observedAt, "observedAt");
     Objects.requireNonNull(receivedAt, "receivedAt");
     Objects.requireNonNull(status, "status");
+    if (value instanceof Value.Absent && status != MeasurementStatus.ENTERED_IN_ERROR) {
+      throw new IllegalArgumentException("only a retraction (entered-in-error) may have no value");
+    }
     flags = Set.copyOf(flags);
     provenance = provenance == null ? Provenance.NONE : provenance;
   }

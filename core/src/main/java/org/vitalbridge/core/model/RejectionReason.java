@@ -19,7 +19,11 @@ public enum RejectionReason {
   /** No routing rule maps the channel (an MQTT topic, a URL) to a template. */
   UNROUTED("unrouted"),
   /** The sender may not send this (identity, topic or device not its own). */
-  NOT_AUTHORIZED("not-authorized");
+  NOT_AUTHORIZED("not-authorized"),
+  /** A result status the receiver does not know or support (e.g. an HL7 OBX-11 outside 0085). */
+  UNSUPPORTED_STATUS("unsupported-status"),
+  /** A retraction (entered-in-error) that names no stored measurement: nothing was retracted. */
+  UNMATCHED_RETRACTION("unmatched-retraction");
 
   private final String code;
 

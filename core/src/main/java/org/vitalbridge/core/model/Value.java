@@ -4,7 +4,10 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Objects;
 
-/** The value of a measurement: a quantity, a code, free text or a sampled series (waveform). */
+/**
+ * The value of a measurement: a quantity, a code, free text or a sampled series (waveform); {@link
+ * Absent} only in a retraction that names no value.
+ */
 public sealed interface Value {
 
   /** The form that goes into the deterministic id: equal values give equal keys. */
@@ -87,6 +90,18 @@ public sealed interface Value {
           + ' '
           + unit
           + data;
+    }
+  }
+
+  /**
+   * No value: a retraction (status {@link MeasurementStatus#ENTERED_IN_ERROR}) whose row carried
+   * none, e.g. an HL7 OBX-11 D row with an empty OBX-5. It retracts every measurement of its
+   * device, metric and time; nothing is ever stored with it.
+   */
+  record Absent() implements Value {
+    @Override
+    public String canonicalKey() {
+      return "absent";
     }
   }
 }

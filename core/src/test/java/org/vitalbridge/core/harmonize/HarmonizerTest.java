@@ -605,4 +605,37 @@ class HarmonizerTest {
       assertThat(rejected(noDevice).reason()).isEqualTo(RejectionReason.MISSING_FIELD);
     }
   }
+
+  @Nested
+  class ResultStatus {
+    @Test
+    void theReadingsStatusCarriesOverAndDoesNotChangeTheId() {
+      DeviceReading r = reading("SpO2", "97", "%");
+      Measurement fin = accepted(r);
+      Measurement prelim = accepted(r.withStatus(MeasurementStatus.PRELIMINARY));
+      assertThat(fin.status()).isEqualTo(MeasurementStatus.FINAL);
+      assertThat(prelim.status()).isEqualTo(MeasurementStatus.PRELIMINARY);
+      assertThat(prelim.id()).isEqualTo(fin.id());
+    }
+
+    @Test
+    void aRetractionWithTheOriginalValueHasTheOriginalsId() {
+      DeviceReading r = reading("SpO2", "97", "%");
+      Measurement retraction = accepted(r.withStatus(MeasurementStatus.ENTERED_IN_ERROR));
+      assertThat(retraction.status()).isEqualTo(MeasurementStatus.ENTERED_IN_ERROR);
+      assertThat(retraction.id()).isEqualTo(accepted(r).id());
+    }
+
+    @Test
+    void aRetractionWithoutAValueHasAnAbsentValueButAnyOtherReadingNeedsOne() {
+      DeviceReading r = reading("SpO2", null, null);
+      Measurement retraction = accepted(r.withStatus(MeasurementStatus.ENTERED_IN_ERROR));
+      assertThat(retraction.value()).isEqualTo(new Value.Absent());
+      assertThat(retraction.metric().mdc()).isEqualTo(150456);
+      assertThat(retraction.observedAt()).isEqualTo(Instant.parse(OBSERVED));
+      assertThat(rejected(r).reason()).isEqualTo(RejectionReason.MISSING_FIELD);
+      assertThat(rejected(r.withStatus(MeasurementStatus.PRELIMINARY)).reason())
+          .isEqualTo(RejectionReason.MISSING_FIELD);
+    }
+  }
 }

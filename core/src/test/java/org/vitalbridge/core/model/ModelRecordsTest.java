@@ -169,4 +169,41 @@ class ModelRecordsTest {
     assertThat(MeasurementStatus.ENTERED_IN_ERROR.code()).isEqualTo("entered-in-error");
     assertThat(MeasurementStatus.FINAL.code()).isEqualTo("final");
   }
+
+  @Test
+  void aResultStatusOnlyMovesForward() {
+    assertThat(MeasurementStatus.FINAL.supersedes(MeasurementStatus.PRELIMINARY)).isTrue();
+    assertThat(MeasurementStatus.AMENDED.supersedes(MeasurementStatus.FINAL)).isTrue();
+    assertThat(MeasurementStatus.ENTERED_IN_ERROR.supersedes(MeasurementStatus.AMENDED)).isTrue();
+    assertThat(MeasurementStatus.PRELIMINARY.supersedes(MeasurementStatus.FINAL)).isFalse();
+    assertThat(MeasurementStatus.FINAL.supersedes(MeasurementStatus.FINAL)).isFalse();
+    assertThat(MeasurementStatus.FINAL.supersedes(MeasurementStatus.ENTERED_IN_ERROR)).isFalse();
+    for (MeasurementStatus s : MeasurementStatus.values()) {
+      assertThat(MeasurementStatus.ofCode(s.code())).isEqualTo(s);
+    }
+    assertThatThrownBy(() -> MeasurementStatus.ofCode("corrected"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("corrected");
+  }
+
+  @Test
+  void onlyARetractionMayHaveNoValue() {
+    Measurement m = measurement(Set.of(), null);
+    Measurement retraction =
+        new Measurement(
+            m.id(),
+            m.device(),
+            null,
+            null,
+            SPO2,
+            new Value.Absent(),
+            AT,
+            AT,
+            MeasurementStatus.ENTERED_IN_ERROR,
+            Set.of(),
+            null);
+    assertThat(retraction.value().canonicalKey()).isEqualTo("absent");
+    assertThatThrownBy(() -> retraction.withStatus(MeasurementStatus.FINAL))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
