@@ -49,6 +49,9 @@ import org.vitalbridge.store.StoreConfig;
  * deduplicated. Latency: publish → delivery (subscriber) or → committed measurement (feed); also
  * publish → PUBACK.
  *
+ * <p>{@code -Dvitalbridge.backend=postgresql} (with {@code -Dpg.url}, {@code -Dpg.user}) stores in
+ * a fresh PostgreSQL schema instead of SQLite.
+ *
  * <pre>
  * java -cp bench/target/benchmarks.jar org.vitalbridge.bench.MqttCompare MOSQUITTO_PORT \
  *     [PUBLISHERS=8] [MESSAGES_PER_PUBLISHER=2000] [ROUNDS=3] [WINDOW=100]
@@ -56,6 +59,14 @@ import org.vitalbridge.store.StoreConfig;
  */
 public final class MqttCompare {
   private static final Instant BASE = Instant.parse("2026-12-01T00:00:00Z");
+
+  /**
+   * {@code -Dvitalbridge.load.pipeline=false}: journal only, no pipeline; a message then counts as
+   * delivered when its PUBACK (after the journal commit) arrives — to separate ingest from
+   * processing.
+   */
+  private static final boolean PIPELINE =
+      Boolean.parseBoolean(System.getProperty("vitalbridge.load.pipeline", "true"));
 
   private final int publishers;
   private final int perPublisher;
@@ -204,13 +215,24 @@ public final class MqttCompare {
                         Path.of(System.getProperty("vitalbridge.templates", "config/templates"))))),
             new Harmonizer(
                 TerminologyLoader.shipped(), UnitResolver.shipped(), HarmonizerSettings.DEFAULTS));
+    String backend = System.getProperty("vitalbridge.backend", "sqlite");
+    StoreConfig storeConfig =
+        switch (backend) {
+          case "sqlite" -> StoreConfig.sqlite(dir.resolve("vb.db"));
+          case "postgresql" ->
+              StoreConfig.postgresql(
+                  System.getProperty("pg.url", "jdbc:postgresql://127.0.0.1:5432/test"),
+                  System.getProperty("pg.user", "postgres"),
+                  "mqtt_" + Long.toHexString(System.nanoTime()));
+          default -> throw new IllegalArgumentException("vitalbridge.backend: sqlite | postgresql");
+        };
+    System.out.println("# vitalbridge store: " + backend + (PIPELINE ? "" : ", journal only"));
     Store store =
         Store.open(
-            StoreConfig.sqlite(dir.resolve("vb.db")),
-            processor,
-            Clock.systemUTC(),
-            new RetentionPolicy(null, null, 0, 0));
-    store.pipeline().start();
+            storeConfig, processor, Clock.systemUTC(), new RetentionPolicy(null, null, 0, 0));
+    if (PIPELINE) {
+      store.pipeline().start();
+    }
     MqttConfig config =
         MqttConfig.defaults()
             .withTopics(List.of("bench/{device}/{template}"))
@@ -329,6 +351,9 @@ public final class MqttCompare {
                     if (e == null && r.getError().isEmpty()) {
                       ackedAt[publisher][s] = System.nanoTime();
                       acked.incrementAndGet();
+                      if (!PIPELINE && target.equals("vitalbridge")) {
+                        d.delivered(publisher, s);
+                      }
                     }
                     inFlight.release();
                   }));
