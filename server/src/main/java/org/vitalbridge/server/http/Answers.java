@@ -16,8 +16,8 @@ import org.vitalbridge.store.JournalOverloadedException;
  * failed), so a 202 names stored measurements and a 400 names stored and quarantined items.
  *
  * <ul>
- *   <li>{@code 202}: every item gave at least one measurement (readings rejected inside an item are
- *       listed with it, and quarantined).
+ *   <li>{@code 202}: every item gave at least one measurement, or held no readings at all (readings
+ *       rejected inside an item are listed with it, and quarantined).
  *   <li>{@code 404 unknown-template}: the path names no loaded template; the items are kept,
  *       quarantined as {@code no-template}, and can be reprocessed once the template is deployed.
  *   <li>{@code 400 malformed-payload} (single payload) / {@code 422 rejected-readings} (single

@@ -97,15 +97,7 @@ final class Ingest {
 
   /** {@link #refuse} without waiting: completes, never exceptionally, with the raw id or null. */
   CompletableFuture<String> refuseAsync(byte[] bytes, Channel channel, Rejection why) {
-    RawMessage raw =
-        new RawMessage(
-            RawMessageIds.next(clock),
-            bytes,
-            channel.contentType(),
-            ADAPTER,
-            channel.source(),
-            channel.identity(),
-            clock.instant());
+    RawMessage raw = raw(freshId(), bytes, channel);
     try {
       return store
           .ingestor()
