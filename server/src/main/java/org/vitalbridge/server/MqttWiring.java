@@ -108,7 +108,9 @@ final class MqttWiring {
         started = MqttIngest.start(config, store, clock);
       } catch (RuntimeException e) {
         log.error(
-            "MQTT {} not started, retrying in {} s: {}",
+            "MQTT {} not started, retrying in {} s: {} (another broker on the port? set"
+                + " mqtt.embedded.port / VITALBRIDGE_MQTT_EMBEDDED_PORT, or mqtt.mode external"
+                + " to subscribe at that broker, or off)",
             config.mode(),
             retry.toSeconds(),
             e.getMessage());
