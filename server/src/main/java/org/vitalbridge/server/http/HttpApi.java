@@ -35,7 +35,9 @@ import org.vitalbridge.store.StoreUsage;
  *   <li>{@code GET /api/v1/stream} (WebSocket): live measurements ({@link LiveStream});
  *   <li>{@code GET /api/v1/ingest/{template}/ws} (WebSocket): ingest frame by frame ({@link
  *       SocketIngest});
- *   <li>{@code GET /health}: store figures and the state of each adapter.
+ *   <li>{@code GET /api/v1/devices[/{id}]}: devices heard from, presence and last seen;
+ *   <li>{@code GET /health}: store figures and the state of each adapter; {@code /health/live} and
+ *       {@code /health/ready} (every adapter up) for orchestrators.
  * </ul>
  *
  * Every error is an RFC 9457 {@code application/problem+json} body.
@@ -81,6 +83,7 @@ public final class HttpApi implements AutoCloseable {
     SocketIngest socketIngest =
         new SocketIngest(ingest, answers, timer, payloadLimit, config.streamQueueSize());
     Map<String, BooleanSupplier> components = new LinkedHashMap<>(adapters);
+    DeviceRoutes devices = new DeviceRoutes(store.devices());
     Javalin app =
         Javalin.create(
             c -> {
@@ -92,6 +95,10 @@ public final class HttpApi implements AutoCloseable {
                 c.jetty.addConnector((server, http) -> tlsConnector(server, http, config));
               }
               c.routes.get("/health", ctx -> health(ctx, store, components));
+              c.routes.get("/health/live", ctx -> probe(ctx, true));
+              c.routes.get("/health/ready", ctx -> probe(ctx, ready(components)));
+              c.routes.get("/api/v1/devices", devices::list);
+              c.routes.get("/api/v1/devices/{id}", devices::one);
               c.routes.post("/api/v1/ingest/{template}", endpoint::single);
               c.routes.post("/api/v1/ingest/{template}/batch", endpoint::batch);
               c.routes.wsBeforeUpgrade("/api/v1/ingest/{template}/ws", socketIngest::beforeUpgrade);
@@ -229,6 +236,18 @@ public final class HttpApi implements AutoCloseable {
     ctx.status(up ? 200 : 503);
     ctx.contentType("application/json");
     ctx.result(Json.bytes(body));
+  }
+
+  /** Every adapter listening or connected (the store is open while this API runs). */
+  private static boolean ready(Map<String, BooleanSupplier> components) {
+    return components.values().stream().allMatch(BooleanSupplier::getAsBoolean);
+  }
+
+  /** A liveness or readiness probe: 200 {@code {"status":"UP"}} or 503 {@code DOWN}. */
+  private static void probe(Context ctx, boolean up) {
+    ctx.status(up ? 200 : 503);
+    ctx.contentType("application/json");
+    ctx.result(up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
   }
 
   private static void problem(Context ctx, Problem p) {
