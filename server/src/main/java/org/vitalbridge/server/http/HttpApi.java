@@ -36,6 +36,7 @@ import org.vitalbridge.store.StoreUsage;
  *   <li>{@code GET /api/v1/ingest/{template}/ws} (WebSocket): ingest frame by frame ({@link
  *       SocketIngest});
  *   <li>{@code GET /api/v1/devices[/{id}]}: devices heard from, presence and last seen;
+ *   <li>{@code GET /metrics}: Prometheus text format ({@link Metrics});
  *   <li>{@code GET /health}: store figures and the state of each adapter; {@code /health/live} and
  *       {@code /health/ready} (every adapter up) for orchestrators.
  * </ul>
@@ -47,13 +48,19 @@ public final class HttpApi implements AutoCloseable {
 
   private final Javalin app;
   private final LiveStream stream;
+  private final Metrics metrics;
   private final ExecutorService answers;
   private final ScheduledExecutorService timer;
 
   private HttpApi(
-      Javalin app, LiveStream stream, ExecutorService answers, ScheduledExecutorService timer) {
+      Javalin app,
+      LiveStream stream,
+      Metrics metrics,
+      ExecutorService answers,
+      ScheduledExecutorService timer) {
     this.app = app;
     this.stream = stream;
+    this.metrics = metrics;
     this.answers = answers;
     this.timer = timer;
   }
@@ -71,9 +78,11 @@ public final class HttpApi implements AutoCloseable {
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(daemon("vitalbridge-http-timer"));
     Ingest ingest = new Ingest(store, clock, config.commitTimeout(), payloadLimit);
+    Metrics metrics = new Metrics(store, clock);
     IngestEndpoint endpoint =
         new IngestEndpoint(
             ingest,
+            metrics,
             new Idempotency(store.idempotency()),
             answers,
             payloadLimit,
@@ -81,7 +90,7 @@ public final class HttpApi implements AutoCloseable {
             config.maxBatchItems());
     LiveStream stream = new LiveStream(store.feed(), config.streamQueueSize(), answers, timer);
     SocketIngest socketIngest =
-        new SocketIngest(ingest, answers, timer, payloadLimit, config.streamQueueSize());
+        new SocketIngest(ingest, metrics, answers, timer, payloadLimit, config.streamQueueSize());
     Map<String, BooleanSupplier> components = new LinkedHashMap<>(adapters);
     DeviceRoutes devices = new DeviceRoutes(store.devices());
     Javalin app =
@@ -96,6 +105,9 @@ public final class HttpApi implements AutoCloseable {
               }
               c.routes.get("/health", ctx -> health(ctx, store, components));
               c.routes.get("/health/live", ctx -> probe(ctx, true));
+              c.routes.get(
+                  "/metrics",
+                  ctx -> ctx.contentType(Metrics.CONTENT_TYPE).result(metrics.scrape()));
               c.routes.get("/health/ready", ctx -> probe(ctx, ready(components)));
               c.routes.get("/api/v1/devices", devices::list);
               c.routes.get("/api/v1/devices/{id}", devices::one);
@@ -104,7 +116,15 @@ public final class HttpApi implements AutoCloseable {
               c.routes.wsBeforeUpgrade("/api/v1/ingest/{template}/ws", socketIngest::beforeUpgrade);
               c.routes.ws("/api/v1/ingest/{template}/ws", socketIngest::configure);
               c.routes.ws("/api/v1/stream", stream::configure);
-              c.routes.exception(Problem.Raised.class, (e, ctx) -> problem(ctx, e.problem()));
+              c.routes.exception(
+                  Problem.Raised.class,
+                  (e, ctx) -> {
+                    if (ctx.path().startsWith("/api/v1/ingest/")) {
+                      metrics.answered(
+                          ctx.path().endsWith("/batch") ? "batch" : "single", e.problem().status());
+                    }
+                    problem(ctx, e.problem());
+                  });
               c.routes.exception(
                   UncheckedIOException.class,
                   (e, ctx) -> log.debug("client went away: {}", e.getMessage()));
@@ -141,6 +161,7 @@ public final class HttpApi implements AutoCloseable {
       app.start();
     } catch (RuntimeException e) {
       stream.close();
+      metrics.close();
       answers.shutdownNow();
       timer.shutdownNow();
       throw new IllegalStateException(
@@ -158,7 +179,7 @@ public final class HttpApi implements AutoCloseable {
         config.tls() == null ? "http" : "https",
         config.host(),
         app.port());
-    return new HttpApi(app, stream, answers, timer);
+    return new HttpApi(app, stream, metrics, answers, timer);
   }
 
   public int port() {
@@ -174,6 +195,7 @@ public final class HttpApi implements AutoCloseable {
   public void close() {
     stream.close();
     app.stop();
+    metrics.close();
     answers.shutdown();
     try {
       answers.awaitTermination(5, TimeUnit.SECONDS);

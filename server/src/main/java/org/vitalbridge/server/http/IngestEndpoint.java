@@ -29,6 +29,7 @@ final class IngestEndpoint {
   static final String DEVICE_PARAM = "device";
 
   private final Ingest ingest;
+  private final Metrics metrics;
   private final Idempotency idempotency;
   private final Executor answers;
   private final int payloadLimit;
@@ -37,12 +38,14 @@ final class IngestEndpoint {
 
   IngestEndpoint(
       Ingest ingest,
+      Metrics metrics,
       Idempotency idempotency,
       Executor answers,
       int payloadLimit,
       int batchLimit,
       int maxBatchItems) {
     this.ingest = ingest;
+    this.metrics = metrics;
     this.idempotency = idempotency;
     this.answers = answers;
     this.payloadLimit = payloadLimit;
@@ -107,6 +110,7 @@ final class IngestEndpoint {
         if (known.replayed()) {
           ctx.header(Idempotency.REPLAYED, "true");
         }
+        metrics.answered(batch ? "batch" : "single", known.answer().status());
         write(ctx, known.answer());
         return;
       }
@@ -125,7 +129,13 @@ final class IngestEndpoint {
                   return key == null ? a : idempotency.settle(key, fp, a, instance);
                 },
                 answers);
-    ctx.future(() -> answer.thenAccept(a -> write(ctx, a)));
+    ctx.future(
+        () ->
+            answer.thenAccept(
+                a -> {
+                  metrics.answered(batch ? "batch" : "single", a.status());
+                  write(ctx, a);
+                }));
   }
 
   /** The items of the body; a batch over {@code maxBatchItems} or without any is refused. */

@@ -44,6 +44,7 @@ final class SocketIngest {
 
   private final Map<String, Sender> senders = new ConcurrentHashMap<>();
   private final Ingest ingest;
+  private final Metrics metrics;
   private final Executor answers;
   private final ScheduledExecutorService timer;
   private final int payloadLimit;
@@ -51,11 +52,13 @@ final class SocketIngest {
 
   SocketIngest(
       Ingest ingest,
+      Metrics metrics,
       Executor answers,
       ScheduledExecutorService timer,
       int payloadLimit,
       int maxPending) {
     this.ingest = ingest;
+    this.metrics = metrics;
     this.answers = answers;
     this.timer = timer;
     this.payloadLimit = payloadLimit;
@@ -153,6 +156,7 @@ final class SocketIngest {
 
   private void acknowledge(Sender s, int seq, Answer answer) {
     s.pending.decrementAndGet();
+    metrics.answered("ws", answer.status());
     ObjectNode ack = Json.MAPPER.createObjectNode();
     ack.put("kind", "ack");
     ack.put("seq", seq);
