@@ -151,4 +151,81 @@ class FhirFixturesValidationTest {
           .isEmpty();
     }
   }
+
+  /**
+   * A PCD-01 waveform strip as the HL7 decoder reads it (decimal mV samples kept exactly as data ×
+   * 10^-8, period 1000 / 150 Hz, MDC unit) through the real harmonizer and the FHIR mapping, then
+   * through FHIR JSON and back: the SampledData says what the strip said.
+   */
+  @Test
+  void aDecodedWaveformStripRoundTripsThroughSampledData() {
+    Harmonizer harmonizer =
+        new Harmonizer(
+            TERMS,
+            new UnitResolver(UnitAliases.shipped(), UcumUnits.load()),
+            HarmonizerSettings.DEFAULTS);
+    Value.SampledSeries decoded =
+        new Value.SampledSeries(
+            BigDecimal.ZERO,
+            new BigDecimal("6.666666666666667"),
+            new BigDecimal("0.00000001"),
+            "266418",
+            List.of(104980469L, 105468750L, 104003906L, -53714565L));
+    org.vitalbridge.core.model.DeviceReading reading =
+        new org.vitalbridge.core.model.DeviceReading(
+            "MON-7",
+            "131330",
+            null,
+            "266418",
+            "20261124101500+0000",
+            org.vitalbridge.core.time.TimeSpec.of(org.vitalbridge.core.time.TimeFormat.HL7_DTM),
+            null,
+            null,
+            "MRN-1",
+            null,
+            decoded);
+    var result =
+        harmonizer.harmonize(
+            reading,
+            Instant.parse("2026-11-24T10:16:00Z"),
+            new org.vitalbridge.core.model.Provenance("raw-w", "mllp", "hl7v2-pcd01@1"));
+    Measurement m =
+        ((org.vitalbridge.core.harmonize.HarmonizeResult.Accepted) result).measurement();
+
+    Bundle b = MAPPER.transaction(List.of(m));
+    var json = ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser();
+    Bundle back = json.parseResource(Bundle.class, json.encodeResourceToString(b));
+    Observation o =
+        back.getEntry().stream()
+            .map(Bundle.BundleEntryComponent::getResource)
+            .filter(Observation.class::isInstance)
+            .map(Observation.class::cast)
+            .findFirst()
+            .orElseThrow();
+
+    var d = o.getValueSampledData();
+    assertThat(d.getPeriod()).isEqualByComparingTo("6.666666666666667");
+    assertThat(d.getDimensions()).isEqualTo(1);
+    assertThat(d.getFactor()).isEqualByComparingTo("0.00000001");
+    assertThat(d.getFactorElement().getValueAsString())
+        .as("plain, not 1E-8")
+        .isEqualTo("0.00000001");
+    assertThat(d.getOrigin().getValue()).isEqualByComparingTo("0");
+    assertThat(d.getOrigin().getCode()).isEqualTo("mV");
+    assertThat(d.getOrigin().getSystem()).isEqualTo("http://unitsofmeasure.org");
+    assertThat(d.getData()).isEqualTo("104980469 105468750 104003906 -53714565");
+    assertThat(o.getCode().getCoding())
+        .anySatisfy(
+            c -> {
+              assertThat(c.getSystem()).isEqualTo("urn:iso:std:iso:11073:10101");
+              assertThat(c.getCode()).isEqualTo("131330");
+            });
+    assertThat(o.getEffectiveDateTimeType().getValue().toInstant())
+        .isEqualTo(Instant.parse("2026-11-24T10:15:00Z"));
+    for (Bundle.BundleEntryComponent e : b.getEntry()) {
+      assertThat(FhirValidation.errors(e.getResource()))
+          .as(FhirValidation.all(e.getResource()).toString())
+          .isEmpty();
+    }
+  }
 }

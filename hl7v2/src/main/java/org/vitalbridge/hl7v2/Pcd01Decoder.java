@@ -14,6 +14,7 @@ import ca.uhn.hl7v2.model.v26.message.ORU_R01;
 import ca.uhn.hl7v2.model.v26.segment.MSH;
 import ca.uhn.hl7v2.model.v26.segment.OBR;
 import ca.uhn.hl7v2.model.v26.segment.OBX;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,12 +39,13 @@ import org.vitalbridge.core.time.TimeSpec;
  * code^refid (MDC) as the label, OBX-5 value, OBX-6 unit (MDC or UCUM), OBX-14 time (else OBR-7,
  * else MSH-7) as HL7 DTM, OBX-18 equipment id (else the id on its MDS row, else MSH-3). Coded rows
  * (CWE, CE, CNE, CF) and text rows (ST, TX, FT) are readings with a preset code or text value;
- * waveform rows (NA) are rejected as unsupported. Rows without a value (MDS, VMD and channel rows
- * of the OBX-4 containment tree) give no reading. OBX-11 gives the reading's status (F final; P, R,
- * S preliminary; C amended; D, W entered-in-error); a retraction (D, W) may come without a value
- * and then retracts whatever was stored for its device, metric and time; rows without a result (X,
- * N, I, O) and other statuses are rejected. PID-3 names the patient and PV1-3 the bed. Rejections
- * name the HL7 location, e.g. {@code OBX^2^5}.
+ * waveform rows (NA) are readings with a preset {@link Value.SampledSeries} whose sampling rate
+ * comes from their MDC_ATTR_SAMP_RATE attribute row (see {@link #waveform}). Rows without a value
+ * (MDS, VMD and channel rows of the OBX-4 containment tree) give no reading. OBX-11 gives the
+ * reading's status (F final; P, R, S preliminary; C amended; D, W entered-in-error); a retraction
+ * (D, W) may come without a value and then retracts whatever was stored for its device, metric and
+ * time; rows without a result (X, N, I, O) and other statuses are rejected. PID-3 names the patient
+ * and PV1-3 the bed. Rejections name the HL7 location, e.g. {@code OBX^2^5}.
  */
 public final class Pcd01Decoder implements PayloadDecoder {
   private static final TimeSpec DTM = TimeSpec.of(TimeFormat.HL7_DTM);
@@ -171,6 +173,10 @@ public final class Pcd01Decoder implements PayloadDecoder {
         String orderTime = first(obr.getObservationDateTime().getValue(), messageTime);
         Map<String, String> mdsEquipment = new HashMap<>();
         Map<String, String> containerCodes = new HashMap<>();
+        Map<String, List<OBX>> attributes = waveformAttributes(order);
+        java.util.Set<OBX> companions =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        attributes.values().forEach(companions::addAll);
         for (int x = 0; x < order.getOBSERVATIONReps(); x++) {
           ORU_R01_OBSERVATION observation = order.getOBSERVATION(x);
           OBX obx = observation.getOBX();
@@ -185,23 +191,28 @@ public final class Pcd01Decoder implements PayloadDecoder {
           if (equipment != null && path != null && containerKey(path).equals(mds)) {
             mdsEquipment.put(mds, equipment);
           }
+          if (companions.contains(obx)) {
+            // An attribute of a waveform row (sample rate, range, resolution): read with it.
+            continue;
+          }
           CWE id = obx.getObservationIdentifier();
           String valueType = obx.getValueType().getValue();
           boolean coded = valueType != null && CODED_TYPES.contains(valueType);
           boolean text = valueType != null && TEXT_TYPES.contains(valueType);
+          boolean waveform = "NA".equals(valueType);
           boolean hasValue = obx.getObservationValueReps() > 0;
           String resultStatus = strip(obx.getObservationResultStatus().getValue());
           MeasurementStatus status = resultStatus == null ? null : RESULT_STATUS.get(resultStatus);
           boolean retraction = status == MeasurementStatus.ENTERED_IN_ERROR;
           if (!"NM".equals(valueType)) {
-            if (!hasValue && !(retraction && (coded || text))) {
+            if (!hasValue && !(retraction && (coded || text || waveform))) {
               if (Containment.isPath(path)) {
                 containerCodes.put(containerKey(path), mdcCode(id));
               }
               continue;
             }
-            if (!coded && !text) {
-              // Waveform rows are not measurements yet: kept, never dropped.
+            if (!coded && !text && !waveform) {
+              // Other value types are not measurements: kept, never dropped.
               rejected.add(
                   new Rejection(
                       RejectionReason.UNSUPPORTED_VALUE,
@@ -210,7 +221,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
                           + valueType
                           + " of "
                           + mdcCode(id)
-                          + " is not supported (only NM, coded and text)"));
+                          + " is not supported (only NM, NA, coded and text)"));
               continue;
             }
           }
@@ -264,6 +275,19 @@ public final class Pcd01Decoder implements PayloadDecoder {
             }
           } else if (text && hasValue) {
             preset = textValue(obx);
+          } else if (waveform && hasValue) {
+            String naPath = path == null ? null : path.strip();
+            preset =
+                waveform(
+                    obx,
+                    seq,
+                    mdcCode(id),
+                    componentSeparator(msh),
+                    naPath == null ? List.of() : attributes.getOrDefault(naPath, List.of()),
+                    rejected);
+            if (preset == null) {
+              continue;
+            }
           }
           CWE units = obx.getUnits();
           String unit = first(units.getIdentifier().getValue(), units.getText().getValue());
@@ -292,6 +316,210 @@ public final class Pcd01Decoder implements PayloadDecoder {
       }
     }
     return obxIndex;
+  }
+
+  /** MDC_ATTR_SAMP_RATE: the sampling rate attribute of a waveform (IHE PCD WCM). */
+  static final String SAMPLE_RATE = "MDC_ATTR_SAMP_RATE";
+
+  /** MDC and UCUM spellings of "per second", the unit of MDC_ATTR_SAMP_RATE in PCD-01 messages. */
+  private static final java.util.Set<String> PER_SECOND =
+      java.util.Set.of("264608", "MDC_DIM_PER_SEC", "/s", "1/s", "Hz");
+
+  /** An HL7 NM value: optional sign, digits, optional decimal point (no exponent). */
+  private static final java.util.regex.Pattern NM =
+      java.util.regex.Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)");
+
+  /**
+   * The attribute rows of each waveform row in one OBR group, by the waveform row's OBX-4 path. IHE
+   * PCD Waveform Content Module (WCM, PCD TF supplement, as used in PCD-01 ORU^R01): a waveform is
+   * one OBX with OBX-2 NA whose OBX-5 holds the samples as components; its attributes follow as OBX
+   * rows one containment level below it (OBX-4 {@code <waveform path>.n}) with an MDC_ATTR_*
+   * identifier, e.g. {@code 0^MDC_ATTR_SAMP_RATE^MDC} NM in 264608^MDC_DIM_PER_SEC, {@code
+   * MDC_ATTR_DATA_RANGE} NR, {@code MDC_ATTR_NU_MSMT_RES} NM (public PCD-01 WCM test messages).
+   */
+  private static Map<String, List<OBX>> waveformAttributes(ORU_R01_ORDER_OBSERVATION order)
+      throws HL7Exception {
+    java.util.Set<String> waveforms = new java.util.HashSet<>();
+    List<OBX> rows = new ArrayList<>();
+    for (int x = 0; x < order.getOBSERVATIONReps(); x++) {
+      OBX obx = order.getOBSERVATION(x).getOBX();
+      rows.add(obx);
+      String path = strip(obx.getObservationSubID().getValue());
+      if ("NA".equals(obx.getValueType().getValue()) && path != null) {
+        waveforms.add(path);
+      }
+    }
+    Map<String, List<OBX>> attributes = new HashMap<>();
+    if (waveforms.isEmpty()) {
+      return attributes;
+    }
+    for (OBX obx : rows) {
+      String path = strip(obx.getObservationSubID().getValue());
+      String refid = strip(obx.getObservationIdentifier().getText().getValue());
+      if (path == null || refid == null || !refid.startsWith("MDC_ATTR_")) {
+        continue;
+      }
+      int dot = path.lastIndexOf('.');
+      String parent = dot < 0 ? null : path.substring(0, dot);
+      if (parent != null && waveforms.contains(parent)) {
+        attributes.computeIfAbsent(parent, k -> new ArrayList<>()).add(obx);
+      }
+    }
+    return attributes;
+  }
+
+  private static char componentSeparator(MSH msh) {
+    String enc = msh.getEncodingCharacters().getValue();
+    return enc == null || enc.isEmpty() ? '^' : enc.charAt(0);
+  }
+
+  /**
+   * OBX-5 of a waveform (NA) row as a sampled series, or {@code null} with the rejection added. HL7
+   * v2 chapter 7 (NA data type): the samples of one channel are separated by the component
+   * separator; a repetition would be a further channel, which PCD-01 does not use. IHE PCD WCM: the
+   * values are in the OBX-6 unit, OBX-14 is the time of the first sample, and the sampling rate is
+   * the MDC_ATTR_SAMP_RATE attribute row (samples per second); the period is 1000 / rate ms. A
+   * missing rate is a rejection, never a guess. Decimal samples are kept exactly: data are the
+   * unscaled integers and factor is 10^-scale (origin 0), the FHIR SampledData shape.
+   */
+  private static Value waveform(
+      OBX obx,
+      String seq,
+      String code,
+      char separator,
+      List<OBX> attributes,
+      List<Rejection> rejected)
+      throws HL7Exception {
+    String at = "OBX^" + seq + "^5";
+    if (obx.getObservationValueReps() > 1) {
+      rejected.add(
+          new Rejection(
+              RejectionReason.UNSUPPORTED_VALUE,
+              at,
+              "waveform "
+                  + code
+                  + " has "
+                  + obx.getObservationValueReps()
+                  + " channels (OBX-5 repetitions); one channel per NA row is supported"));
+      return null;
+    }
+    CWE units = obx.getUnits();
+    String unit = strip(first(units.getIdentifier().getValue(), units.getText().getValue()));
+    if (unit == null) {
+      rejected.add(
+          new Rejection(
+              RejectionReason.MISSING_FIELD,
+              "OBX^" + seq + "^6",
+              "no unit (OBX-6) for the waveform " + code));
+      return null;
+    }
+    String encoded = obx.getObservationValue(0).encode();
+    String[] parts = encoded.split(java.util.regex.Pattern.quote(String.valueOf(separator)), -1);
+    List<BigDecimal> samples = new ArrayList<>(parts.length);
+    int scale = 0;
+    for (int i = 0; i < parts.length; i++) {
+      String p = parts[i].strip();
+      if (!NM.matcher(p).matches()) {
+        rejected.add(
+            new Rejection(
+                RejectionReason.NOT_NUMERIC,
+                at,
+                "sample "
+                    + (i + 1)
+                    + " '"
+                    + (p.length() > 20 ? p.substring(0, 20) + "…" : p)
+                    + "' of the waveform "
+                    + code
+                    + " is not a number"));
+        return null;
+      }
+      BigDecimal n = new BigDecimal(p.startsWith("+") ? p.substring(1) : p);
+      samples.add(n);
+      scale = Math.max(scale, n.scale());
+    }
+    BigDecimal rate = null;
+    for (OBX a : attributes) {
+      if (!SAMPLE_RATE.equals(strip(a.getObservationIdentifier().getText().getValue()))) {
+        continue;
+      }
+      String rateSeq = first(a.getSetIDOBX().getValue(), "?");
+      String text =
+          a.getObservationValueReps() == 0
+              ? null
+              : strip(a.getObservationValue(0).getData().encode());
+      if (text == null || !NM.matcher(text).matches() || new BigDecimal(text).signum() <= 0) {
+        rejected.add(
+            new Rejection(
+                RejectionReason.NOT_NUMERIC,
+                "OBX^" + rateSeq + "^5",
+                "sampling rate '"
+                    + text
+                    + "' of the waveform "
+                    + code
+                    + " is not a positive number"));
+        return null;
+      }
+      CWE ru = a.getUnits();
+      String rateUnit = strip(first(ru.getIdentifier().getValue(), ru.getText().getValue()));
+      String rateUnitText = strip(ru.getText().getValue());
+      if (!(rateUnit != null && PER_SECOND.contains(rateUnit)
+          || rateUnitText != null && PER_SECOND.contains(rateUnitText))) {
+        rejected.add(
+            new Rejection(
+                RejectionReason.UNIT_UNKNOWN,
+                "OBX^" + rateSeq + "^6",
+                "sampling rate unit '"
+                    + rateUnit
+                    + "' of the waveform "
+                    + code
+                    + " is not per second (264608^MDC_DIM_PER_SEC)"));
+        return null;
+      }
+      BigDecimal r = new BigDecimal(text.startsWith("+") ? text.substring(1) : text);
+      if (rate != null && rate.compareTo(r) != 0) {
+        rejected.add(
+            new Rejection(
+                RejectionReason.UNSUPPORTED_VALUE,
+                "OBX^" + rateSeq + "^5",
+                "the waveform " + code + " has two different sampling rates"));
+        return null;
+      }
+      rate = r;
+    }
+    if (rate == null) {
+      rejected.add(
+          new Rejection(
+              RejectionReason.MISSING_FIELD,
+              at,
+              "no sampling rate for the waveform "
+                  + code
+                  + ": an "
+                  + SAMPLE_RATE
+                  + " row under OBX-4 "
+                  + first(obx.getObservationSubID().getValue(), "(none)")
+                  + " is required"));
+      return null;
+    }
+    List<Long> data = new ArrayList<>(samples.size());
+    try {
+      for (BigDecimal n : samples) {
+        data.add(n.setScale(scale).unscaledValue().longValueExact());
+      }
+    } catch (ArithmeticException e) {
+      rejected.add(
+          new Rejection(
+              RejectionReason.UNSUPPORTED_VALUE,
+              at,
+              "samples of the waveform " + code + " have more digits than a series can hold"));
+      return null;
+    }
+    BigDecimal period =
+        BigDecimal.valueOf(1000).divide(rate, java.math.MathContext.DECIMAL64).stripTrailingZeros();
+    if (period.scale() < 0) {
+      period = period.setScale(0);
+    }
+    return new Value.SampledSeries(
+        BigDecimal.ZERO, period, BigDecimal.ONE.scaleByPowerOfTen(-scale), unit, data);
   }
 
   /** OBX-5 of a coded row as a code: CWE-1 identifier, CWE-2 text, CWE-3 coding system. */

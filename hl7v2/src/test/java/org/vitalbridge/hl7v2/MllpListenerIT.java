@@ -131,6 +131,34 @@ class MllpListenerIT {
   }
 
   @Test
+  void aWaveformStripIsAcknowledgedAaAndStoredAsASampledSeries() throws Exception {
+    String er7 =
+        Pcd01DecoderTest.withWaveform("0.1^-0.25^1.5^2^0", Pcd01DecoderTest.RATE_250)
+            .replace("MSG0002", "MSGWAVE1");
+
+    ACK ack = sendWithHapi(er7);
+
+    assertThat(ack.getMSA().getAcknowledgmentCode().getValue()).isEqualTo("AA");
+    assertThat(ack.getERRReps()).isZero();
+    List<StoredMeasurement> stored = processed();
+    // SpO2, NIBP and the strip; the rate, range and resolution rows store nothing.
+    assertThat(stored).hasSize(3);
+    assertThat(store.quarantine().open(10)).isEmpty();
+    StoredMeasurement ecg =
+        stored.stream().filter(m -> m.mdc() == 131330).findFirst().orElseThrow();
+    assertThat(ecg.valueKind()).isEqualTo("series");
+    assertThat(org.vitalbridge.core.model.Value.SampledSeries.parse(ecg.value()))
+        .isEqualTo(
+            new org.vitalbridge.core.model.Value.SampledSeries(
+                java.math.BigDecimal.ZERO,
+                new java.math.BigDecimal("4"),
+                new java.math.BigDecimal("0.01"),
+                "mV",
+                List.of(10L, -25L, 150L, 200L, 0L)));
+    assertThat(ecg.observedAt()).isEqualTo(Instant.parse("2026-11-24T10:15:00Z"));
+  }
+
+  @Test
   void obx14LocalTimeWithOffsetIsStoredAsTheRightInstant() throws Exception {
     String er7 =
         fixture("oru-containment.hl7")

@@ -87,7 +87,7 @@ class Pcd01DecoderTest {
   }
 
   @Test
-  void codedAndTextRowsBecomeMeasurementsAndWaveformRowsAreQuarantinedNotDropped()
+  void codedAndTextRowsBecomeMeasurementsAndAWaveformWithoutRateIsQuarantinedNotDropped()
       throws Exception {
     String er7 =
         fixture("oru-containment.hl7")
@@ -123,11 +123,122 @@ class Pcd01DecoderTest {
                 .map(o -> ((Outcome.Rejected) o).rejection()))
         .extracting(r -> r.reason(), r -> r.field())
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(RejectionReason.UNSUPPORTED_VALUE, "OBX^9^2"));
+            org.assertj.core.groups.Tuple.tuple(RejectionReason.MISSING_FIELD, "OBX^9^5"));
     Message parsed = Hl7Messages.parse(er7);
     assertThat(new Pcd01Acknowledger().processed(parsed, outcomes).er7())
         .contains("MSA|AE|")
-        .contains("ERR||OBX^9^2|102^Data type error^HL70357|E");
+        .contains("ERR||OBX^9^5|101^");
+  }
+
+  /**
+   * The containment fixture plus an ECG lead II strip (IHE PCD WCM): the NA row 7 with OBX-5 as
+   * given and its attribute rows one level below it — rate (if given), data range, resolution.
+   */
+  static String withWaveform(String samples, String rateRow) throws Exception {
+    return fixture("oru-containment.hl7")
+        + "OBX|7|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.3.1.1|"
+        + samples
+        + "|266418^MDC_DIM_MILLI_VOLT^MDC|||||F|||20261124101500.000+0000\r"
+        + rateRow
+        + "OBX|9|NR|0^MDC_ATTR_DATA_RANGE^MDC|1.3.1.1.2|-5^5|266418^MDC_DIM_MILLI_VOLT^MDC|||||F\r"
+        + "OBX|10|NM|2327^MDC_ATTR_NU_MSMT_RES^MDC|1.3.1.1.3|0.01|266418^MDC_DIM_MILLI_VOLT^MDC|||||F\r";
+  }
+
+  static final String RATE_250 =
+      "OBX|8|NM|0^MDC_ATTR_SAMP_RATE^MDC|1.3.1.1.1|250|264608^MDC_DIM_PER_SEC^MDC|||||F\r";
+
+  @Test
+  void aWaveformRowBecomesOneSampledSeriesAndItsAttributeRowsNothing() throws Exception {
+    List<Outcome> outcomes = PROCESSOR.process(raw(withWaveform("0.1^-0.25^1.5^2^0", RATE_250)));
+
+    assertThat(rejections(outcomes)).isEmpty();
+    List<Measurement> accepted = accepted(outcomes);
+    // SpO2 and NIBP from the fixture, the strip — nothing for the rate, range and resolution rows.
+    assertThat(accepted).hasSize(3);
+    Measurement ecg = accepted.get(2);
+    assertThat(ecg.metric().mdc()).isEqualTo(131330);
+    assertThat(ecg.containment().path()).isEqualTo("1.3.1.1");
+    assertThat(ecg.observedAt()).isEqualTo(Instant.parse("2026-11-24T10:15:00Z"));
+    Value.SampledSeries s = (Value.SampledSeries) ecg.value();
+    assertThat(s.periodMillis()).isEqualByComparingTo("4");
+    assertThat(s.unit()).isEqualTo("mV");
+    assertThat(s.origin()).isEqualByComparingTo("0");
+    assertThat(s.factor()).isEqualByComparingTo("0.01");
+    assertThat(s.data()).containsExactly(10L, -25L, 150L, 200L, 0L);
+    Message parsed = Hl7Messages.parse(withWaveform("0.1^-0.25^1.5^2^0", RATE_250));
+    assertThat(new Pcd01Acknowledger().processed(parsed, outcomes).er7()).contains("MSA|AA|");
+  }
+
+  @Test
+  void aWaveformInAnotherUnitIsRescaledNotResampled() throws Exception {
+    String er7 =
+        fixture("oru-containment.hl7")
+            + "OBX|7|NA|150036^MDC_PRESS_BLD_ART_ABP^MDC|1.4.1.1|10^12^16|265987^MDC_DIM_KILO_PASCAL^MDC|||||F|||20261124101500+0000\r"
+            + "OBX|8|NM|0^MDC_ATTR_SAMP_RATE^MDC|1.4.1.1.1|125|264608^MDC_DIM_PER_SEC^MDC|||||F\r";
+
+    Measurement art = accepted(PROCESSOR.process(raw(er7))).get(2);
+
+    Value.SampledSeries s = (Value.SampledSeries) art.value();
+    assertThat(s.unit()).isEqualTo("mm[Hg]");
+    assertThat(s.periodMillis()).isEqualByComparingTo("8");
+    assertThat(s.data()).containsExactly(10L, 12L, 16L);
+    // 1 kPa in mm[Hg] as UCUM defines it (m[Hg] = 133.3220 kPa).
+    assertThat(s.factor())
+        .isCloseTo(
+            new java.math.BigDecimal("7.500616"),
+            org.assertj.core.api.Assertions.within(new java.math.BigDecimal("0.000001")));
+    assertThat(s.origin()).isEqualByComparingTo("0");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1^2^abc^4", "1^^3", "1^2^NaN", "1^1e3^2"})
+  void aSampleThatIsNotANumberRejectsTheRowWithErr102(String samples) throws Exception {
+    String er7 = withWaveform(samples, RATE_250);
+    List<Outcome> outcomes = PROCESSOR.process(raw(er7));
+
+    assertThat(accepted(outcomes)).extracting(m -> m.metric().mdc()).doesNotContain(131330);
+    assertThat(rejections(outcomes))
+        .extracting(r -> r.reason(), r -> r.field())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(RejectionReason.NOT_NUMERIC, "OBX^7^5"));
+    assertThat(new Pcd01Acknowledger().processed(Hl7Messages.parse(er7), outcomes).er7())
+        .contains("MSA|AE|")
+        .contains("ERR||OBX^7^5|102^Data type error^HL70357|E");
+  }
+
+  @Test
+  void aWaveformWithoutSampleRateIsRejectedNamingWhatIsMissing() throws Exception {
+    String er7 = withWaveform("1^2^3", "");
+    List<Outcome> outcomes = PROCESSOR.process(raw(er7));
+
+    assertThat(accepted(outcomes)).hasSize(2);
+    assertThat(rejections(outcomes))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.reason()).isEqualTo(RejectionReason.MISSING_FIELD);
+              assertThat(r.field()).isEqualTo("OBX^7^5");
+              assertThat(r.detail()).contains("MDC_ATTR_SAMP_RATE").contains("1.3.1.1");
+            });
+    assertThat(new Pcd01Acknowledger().processed(Hl7Messages.parse(er7), outcomes).er7())
+        .contains("MSA|AE|")
+        .contains("ERR||OBX^7^5|101^");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "abc, 264608^MDC_DIM_PER_SEC^MDC, OBX^8^5",
+    "0, 264608^MDC_DIM_PER_SEC^MDC, OBX^8^5",
+    "250, 264338^MDC_DIM_MILLI_SEC^MDC, OBX^8^6",
+    "250, '', OBX^8^6"
+  })
+  void aSampleRateThatIsNotAPositiveRatePerSecondRejectsTheStrip(
+      String rate, String unit, String field) throws Exception {
+    String row = "OBX|8|NM|0^MDC_ATTR_SAMP_RATE^MDC|1.3.1.1.1|" + rate + "|" + unit + "|||||F\r";
+    List<Outcome> outcomes = PROCESSOR.process(raw(withWaveform("1^2^3", row)));
+
+    assertThat(accepted(outcomes)).hasSize(2);
+    assertThat(rejections(outcomes)).extracting(r -> r.field()).containsExactly(field);
   }
 
   /** The containment fixture plus one pulse-rate row 7 with OBX-2, OBX-5 and OBX-11 as given. */

@@ -107,6 +107,7 @@ public record StoredMeasurement(
           case "text" ->
               new Value.Text(
                   value.startsWith(TEXT_PREFIX) ? value.substring(TEXT_PREFIX.length()) : value);
+          case "series" -> Value.SampledSeries.parse(value);
           default -> new Value.Text(value);
         };
     Set<MeasurementFlag> flagSet = EnumSet.noneOf(MeasurementFlag.class);

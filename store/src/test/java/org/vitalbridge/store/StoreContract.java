@@ -344,6 +344,32 @@ abstract class StoreContract {
   }
 
   @Test
+  void aWaveformStripComesBackFromTheStoreAsTheSameSampledSeries() throws Exception {
+    Store store = open();
+    org.vitalbridge.core.model.Value.SampledSeries strip =
+        new org.vitalbridge.core.model.Value.SampledSeries(
+            java.math.BigDecimal.ZERO,
+            new java.math.BigDecimal("4"),
+            new java.math.BigDecimal("0.01"),
+            "mV",
+            List.of(10L, -25L, 150L, 200L, 0L));
+    appendAll(
+        store,
+        TestPatientDecoder.preset(
+            "wave-1", "D8", T0, "MDC_ECG_ELEC_POTL_II", "series", strip.canonicalKey()));
+
+    assertThat(store.pipeline().drain()).isEqualTo(1);
+
+    StoredMeasurement s = store.measurements().find(byDevice("D8")).get(0);
+    assertThat(s.valueKind()).isEqualTo("series");
+    org.vitalbridge.core.model.Measurement m = s.toMeasurement();
+    assertThat(m.value()).isEqualTo(strip);
+    assertThat(m.id())
+        .isEqualTo(
+            org.vitalbridge.core.harmonize.MeasurementIds.of(m.device(), m.metric(), T0, strip));
+  }
+
+  @Test
   void aCodedValueWithoutADisplayComesBackWithoutOne() throws Exception {
     Store store = open();
     appendAll(store, TestPatientDecoder.preset("coded-2", "D9", T0, "SpO2", "coded", "HL70078^N^"));

@@ -43,7 +43,8 @@ final class TestPatientDecoder implements PayloadDecoder {
             null,
             null);
     if (f.length > 7 && !f[7].isEmpty()) {
-      // An optional eighth field presets the value: "coded" (value system^code^display) or "text".
+      // An optional eighth field presets the value: "coded" (value system^code^display), "text" or
+      // "series" (value: a sampled series' canonical key).
       Value preset =
           switch (f[7]) {
             case "coded" -> {
@@ -51,6 +52,7 @@ final class TestPatientDecoder implements PayloadDecoder {
               yield new Value.Coded(c[0], c[1], c[2].isEmpty() ? null : c[2]);
             }
             case "text" -> new Value.Text(f[3]);
+            case "series" -> Value.SampledSeries.parse(f[3]);
             default -> throw new IllegalArgumentException("unknown value kind " + f[7]);
           };
       reading = reading.withPreset(preset);

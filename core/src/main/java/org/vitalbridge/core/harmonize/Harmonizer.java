@@ -79,6 +79,9 @@ public final class Harmonizer {
           f.label(),
           "'" + r.label() + "' is not a known metric label, MDC reference id or MDC code");
     }
+    if (r.preset() instanceof Value.SampledSeries series) {
+      return acceptSeries(r, candidates, series, receivedAt, provenance);
+    }
     if (r.preset() != null) {
       // A code or text the decoder already read: no number, unit or range to check.
       return accept(r, candidates.get(0), r.preset(), receivedAt, provenance);
@@ -151,6 +154,73 @@ public final class Harmonizer {
               + metric.rangeText());
     }
     return accept(r, metric, new Value.Quantity(converted, metric.unit()), receivedAt, provenance);
+  }
+
+  /**
+   * A waveform strip the decoder already read: its unit is resolved to UCUM and the series is
+   * rescaled to the metric's canonical unit (origin and factor only: the samples stay as sent). No
+   * plausible range is applied to a strip.
+   */
+  private HarmonizeResult acceptSeries(
+      DeviceReading r,
+      List<MetricDefinition> candidates,
+      Value.SampledSeries s,
+      Instant receivedAt,
+      Provenance provenance) {
+    DeviceReading.Fields f = r.fields();
+    String ucum;
+    try {
+      ucum = units.toUcum(s.unit());
+    } catch (UnitException e) {
+      return reject(RejectionReason.UNIT_UNKNOWN, f.unit(), e.getMessage());
+    }
+    UnitException firstFailure = null;
+    for (MetricDefinition metric : candidates) {
+      if (ucum.equals(metric.unit())) {
+        return accept(
+            r,
+            metric,
+            new Value.SampledSeries(s.origin(), s.periodMillis(), s.factor(), ucum, s.data()),
+            receivedAt,
+            provenance);
+      }
+      try {
+        // value = o + k·x is linear (affine for temperatures): origin' = o + k·origin, factor' =
+        // k·factor.
+        BigDecimal o = units.ucum().convert(BigDecimal.ZERO, ucum, metric.unit(), null);
+        BigDecimal k = units.ucum().convert(BigDecimal.ONE, ucum, metric.unit(), null).subtract(o);
+        MathContext mc = new MathContext(12, RoundingMode.HALF_EVEN);
+        return accept(
+            r,
+            metric,
+            new Value.SampledSeries(
+                o.add(k.multiply(s.origin())).round(mc).stripTrailingZeros(),
+                s.periodMillis(),
+                k.multiply(s.factor()).round(mc).stripTrailingZeros(),
+                metric.unit(),
+                s.data()),
+            receivedAt,
+            provenance);
+      } catch (UnitException e) {
+        if (firstFailure == null) {
+          firstFailure = e;
+        }
+      }
+    }
+    return reject(
+        firstFailure.kind() == UnitException.Kind.UNKNOWN
+            ? RejectionReason.UNIT_UNKNOWN
+            : RejectionReason.UNIT_INCOMPATIBLE,
+        f.unit(),
+        "unit '"
+            + s.unit()
+            + "' of the waveform "
+            + r.label()
+            + " does not convert to "
+            + candidates.get(0).unit()
+            + " ("
+            + firstFailure.getMessage()
+            + ")");
   }
 
   /** Resolves the time and builds the measurement (or rejects a bad timestamp). */

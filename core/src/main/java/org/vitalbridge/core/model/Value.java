@@ -91,6 +91,44 @@ public sealed interface Value {
           + unit
           + data;
     }
+
+    /**
+     * The series back from its {@link #canonicalKey()} (how a store keeps it): {@code
+     * series:origin/period/factor unit[d0, d1, …]}. Equal to the original up to trailing zeros.
+     *
+     * @throws IllegalArgumentException when {@code key} is not such a key
+     */
+    public static SampledSeries parse(String key) {
+      try {
+        if (!key.startsWith("series:")) {
+          throw new IllegalArgumentException("not a series key");
+        }
+        int space = key.indexOf(' ');
+        int open = key.lastIndexOf('[');
+        if (space < 0 || open < space || !key.endsWith("]")) {
+          throw new IllegalArgumentException("no unit and data");
+        }
+        String[] head = key.substring("series:".length(), space).split("/", -1);
+        if (head.length != 3) {
+          throw new IllegalArgumentException("origin/period/factor expected");
+        }
+        String body = key.substring(open + 1, key.length() - 1).strip();
+        List<Long> data = new java.util.ArrayList<>();
+        if (!body.isEmpty()) {
+          for (String d : body.split(",")) {
+            data.add(Long.parseLong(d.strip()));
+          }
+        }
+        return new SampledSeries(
+            new BigDecimal(head[0]),
+            new BigDecimal(head[1]),
+            new BigDecimal(head[2]),
+            key.substring(space + 1, open),
+            data);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("not a sampled series key: " + e.getMessage(), e);
+      }
+    }
   }
 
   /**

@@ -106,4 +106,28 @@ class ValueTest {
                     BigDecimal.ZERO, new BigDecimal("-1"), BigDecimal.ONE, "mV", List.of()))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aSampledSeriesComesBackFromItsCanonicalKey() {
+    Value.SampledSeries s =
+        new Value.SampledSeries(
+            new BigDecimal("-1.5"),
+            new BigDecimal("6.666666666666667"),
+            new BigDecimal("0.00000001"),
+            "mm[Hg]",
+            List.of(104980469L, -3L, 0L));
+
+    assertThat(Value.SampledSeries.parse(s.canonicalKey())).isEqualTo(s);
+    assertThat(
+            Value.SampledSeries.parse(
+                new Value.SampledSeries(
+                        BigDecimal.ZERO, BigDecimal.ONE, BigDecimal.ONE, "1", List.of())
+                    .canonicalKey()))
+        .extracting(Value.SampledSeries::unit, Value.SampledSeries::data)
+        .containsExactly("1", List.of());
+    assertThatThrownBy(() -> Value.SampledSeries.parse("text:series"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Value.SampledSeries.parse("series:0/4/x mV[1]"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
