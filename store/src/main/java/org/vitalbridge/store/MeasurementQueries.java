@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -52,28 +53,12 @@ public final class MeasurementQueries {
 
   /** Every change of the measurement's patient, oldest first. */
   public List<AttributionChange> attributionHistory(UUID id) {
-    try (Connection c = db.connection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT previous_subject, subject, changed_at, cause FROM attribution_history"
-                    + " WHERE measurement_id = ? ORDER BY seq")) {
-      ps.setString(1, id.toString());
-      List<AttributionChange> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(
-              new AttributionChange(
-                  id,
-                  rs.getString(1),
-                  rs.getString(2),
-                  Times.instant(rs.getLong(3)),
-                  rs.getString(4)));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw new StoreException("attribution history query failed: " + e.getMessage(), e);
-    }
+    return history(
+        "SELECT previous_subject, subject, changed_at, cause FROM attribution_history"
+            + " WHERE measurement_id = ? ORDER BY seq",
+        id,
+        "attribution",
+        AttributionChange::new);
   }
 
   /**
@@ -81,17 +66,28 @@ public final class MeasurementQueries {
    * result after a preliminary one, a correction, a retraction) or a re-attribution (amended).
    */
   public List<StatusChange> statusHistory(UUID id) {
+    return history(
+        "SELECT previous_status, status, changed_at, cause FROM status_history"
+            + " WHERE measurement_id = ? ORDER BY seq",
+        id,
+        "status",
+        StatusChange::new);
+  }
+
+  /** One row of a history table: what it was, what it became, when and why. */
+  private interface HistoryRow<T> {
+    T of(UUID id, String previous, String current, Instant changedAt, String cause);
+  }
+
+  private <T> List<T> history(String sql, UUID id, String what, HistoryRow<T> row) {
     try (Connection c = db.connection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT previous_status, status, changed_at, cause FROM status_history"
-                    + " WHERE measurement_id = ? ORDER BY seq")) {
+        PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, id.toString());
-      List<StatusChange> out = new ArrayList<>();
+      List<T> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(
-              new StatusChange(
+              row.of(
                   id,
                   rs.getString(1),
                   rs.getString(2),
@@ -101,7 +97,7 @@ public final class MeasurementQueries {
       }
       return out;
     } catch (SQLException e) {
-      throw new StoreException("status history query failed: " + e.getMessage(), e);
+      throw new StoreException(what + " history query failed: " + e.getMessage(), e);
     }
   }
 
