@@ -18,9 +18,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.vitalbridge.core.ConfigurationException;
-import org.vitalbridge.core.harmonize.DedupFilter;
+import org.vitalbridge.core.model.Measurement;
+import org.vitalbridge.core.model.MeasurementStatus;
 import org.vitalbridge.core.model.RawMessage;
 import org.vitalbridge.core.model.Rejection;
 import org.vitalbridge.core.model.RejectionReason;
@@ -92,7 +94,9 @@ final class Hl7Command implements Callable<Integer> {
       }
     }
     Pcd01Acknowledger acks = new Pcd01Acknowledger();
-    DedupFilter dedup = new DedupFilter(1_000_000);
+    // What each measurement id was last printed with: a later message of the same observation is a
+    // duplicate unless its result status moves the stored one forward (P then F, then W).
+    Map<UUID, MeasurementStatus> printed = new HashMap<>();
     Map<String, Hl7Acknowledgment> seen = new HashMap<>();
     for (Path file : files) {
       String source = file.toString();
@@ -141,10 +145,14 @@ final class Hl7Command implements Callable<Integer> {
       List<Outcome> outcomes = processor.process(raw);
       for (Outcome o : outcomes) {
         if (o instanceof Outcome.Accepted a) {
-          out.println(
-              dedup.firstSighting(a.measurement().id())
-                  ? NormalizeCommand.measurementLine(a.measurement(), source)
-                  : NormalizeCommand.duplicateLine(a.measurement(), source));
+          Measurement m = a.measurement();
+          MeasurementStatus before = printed.get(m.id());
+          if (before == null || m.status().supersedes(before)) {
+            printed.put(m.id(), m.status());
+            out.println(NormalizeCommand.measurementLine(m, source));
+          } else {
+            out.println(NormalizeCommand.duplicateLine(m, source));
+          }
         } else {
           Outcome.Rejected r = (Outcome.Rejected) o;
           out.println(NormalizeCommand.rejectedLine(r.stage(), r.rejection(), source));

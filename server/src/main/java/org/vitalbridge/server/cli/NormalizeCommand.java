@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import org.vitalbridge.core.model.Measurement;
 import org.vitalbridge.core.model.MeasurementFlag;
+import org.vitalbridge.core.model.MeasurementStatus;
 import org.vitalbridge.core.model.Rejection;
 import org.vitalbridge.core.model.Value;
 import org.vitalbridge.core.pipeline.Outcome;
@@ -87,6 +88,10 @@ final class NormalizeCommand implements Callable<Integer> {
       o.put("location", m.location());
     }
     o.put("mapping", m.provenance().mapping());
+    if (m.status() != MeasurementStatus.FINAL) {
+      // Only HL7 results carry another status (OBX-11); template payloads are always final.
+      o.put("status", m.status().code());
+    }
     o.put("source", source);
     return line(o);
   }

@@ -50,6 +50,44 @@ class Hl7CommandTest {
   }
 
   @Test
+  void aLaterStatusOfTheSameObservationIsPrintedAsAMeasurementAndARepeatAsADuplicate(
+      @TempDir Path dir) throws Exception {
+    String unverified = Files.readString(FIXTURES.resolve("oru-mixed.hl7"));
+    Path finalResult = dir.resolve("final.hl7");
+    Files.writeString(
+        finalResult, unverified.replace("|R|||", "|F|||").replace("|MSG0001|", "|MSG0002|"));
+    Path repeated = dir.resolve("final-again.hl7");
+    Files.writeString(
+        repeated, unverified.replace("|R|||", "|F|||").replace("|MSG0001|", "|MSG0003|"));
+    StringWriter out = new StringWriter();
+    int exit =
+        Main.execute(
+            new PrintWriter(out, true),
+            new PrintWriter(new StringWriter(), true),
+            "hl7",
+            FIXTURES.resolve("oru-mixed.hl7").toString(),
+            finalResult.toString(),
+            repeated.toString());
+
+    assertThat(exit).isZero();
+    List<JsonNode> lines = new ArrayList<>();
+    for (String l : out.toString().split("\n")) {
+      lines.add(new ObjectMapper().readTree(l));
+    }
+    List<JsonNode> measurements =
+        lines.stream().filter(l -> l.get("kind").asText().equals("measurement")).toList();
+    assertThat(measurements).hasSize(6);
+    assertThat(measurements.subList(0, 3))
+        .allSatisfy(m -> assertThat(m.get("status").asText()).isEqualTo("preliminary"));
+    assertThat(measurements.subList(3, 6)).allSatisfy(m -> assertThat(m.has("status")).isFalse());
+    assertThat(measurements.subList(3, 6))
+        .extracting(m -> m.get("id").asText())
+        .containsExactlyElementsOf(
+            measurements.subList(0, 3).stream().map(m -> m.get("id").asText()).toList());
+    assertThat(lines.stream().filter(l -> l.get("kind").asText().equals("duplicate"))).hasSize(3);
+  }
+
+  @Test
   void missingFilesAreUsageErrors() {
     int exit =
         Main.execute(
