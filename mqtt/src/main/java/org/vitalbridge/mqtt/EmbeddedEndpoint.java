@@ -96,7 +96,7 @@ final class EmbeddedEndpoint implements AutoCloseable {
     try {
       endpoint.listen();
     } catch (RuntimeException e) {
-      endpoint.closeVertx();
+      awaitStopped(vertx.close(), "Vert.x");
       throw e;
     }
     return endpoint;
@@ -258,18 +258,12 @@ final class EmbeddedEndpoint implements AutoCloseable {
       }
       connections.values().forEach(DeviceConnection::shutdown);
       awaitNoConnections();
-      server
-          .close()
-          .toCompletionStage()
-          .toCompletableFuture()
-          .get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      awaitStopped(server.close(), "MQTT endpoint");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      log.warn("MQTT endpoint did not stop cleanly: {}", e.toString());
     } finally {
       listening = false;
-      closeVertx();
+      awaitStopped(vertx.close(), "Vert.x");
     }
     log.info("MQTT endpoint on port {} closed", port);
   }
@@ -285,17 +279,17 @@ final class EmbeddedEndpoint implements AutoCloseable {
     }
   }
 
-  private void closeVertx() {
+  /** Waits up to {@code STOP_TIMEOUT} for {@code stopping}; a failure or timeout is logged. */
+  private static void awaitStopped(io.vertx.core.Future<?> stopping, String what) {
     try {
-      vertx
-          .close()
+      stopping
           .toCompletionStage()
           .toCompletableFuture()
           .get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
-      log.warn("Vert.x did not stop cleanly: {}", e.toString());
+      log.warn("{} did not stop cleanly: {}", what, e.toString());
     }
   }
 }

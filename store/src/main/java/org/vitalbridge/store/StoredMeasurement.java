@@ -42,48 +42,6 @@ public record StoredMeasurement(
     String containment,
     String valueDisplay) {
 
-  /** A measurement whose value has no display text. */
-  public StoredMeasurement(
-      UUID id,
-      String device,
-      String subject,
-      String location,
-      int mdc,
-      String refId,
-      String loinc,
-      String display,
-      String valueKind,
-      String value,
-      String unit,
-      Instant observedAt,
-      Instant receivedAt,
-      String status,
-      String flags,
-      String rawId,
-      String mapping,
-      String containment) {
-    this(
-        id,
-        device,
-        subject,
-        location,
-        mdc,
-        refId,
-        loinc,
-        display,
-        valueKind,
-        value,
-        unit,
-        observedAt,
-        receivedAt,
-        status,
-        flags,
-        rawId,
-        mapping,
-        containment,
-        null);
-  }
-
   /** {@link Value.Text#canonicalKey()} is the text after this prefix. */
   private static final String TEXT_PREFIX = "text:";
 
