@@ -232,6 +232,7 @@ public final class Harmonizer {
       Provenance provenance) {
     DeviceReading.Fields f = r.fields();
     Set<MeasurementFlag> flags = EnumSet.noneOf(MeasurementFlag.class);
+    flags.addAll(r.deviceFlags());
     Instant observedAt;
     if (isBlank(r.timestamp())) {
       observedAt = receivedAt;

@@ -1,6 +1,7 @@
 package org.vitalbridge.core.model;
 
 import java.util.Objects;
+import java.util.Set;
 import org.vitalbridge.core.time.TimeSpec;
 
 /**
@@ -35,12 +36,43 @@ public record DeviceReading(
     String subject,
     Containment containment,
     Value preset,
-    MeasurementStatus status) {
+    MeasurementStatus status,
+    Set<MeasurementFlag> deviceFlags) {
 
   public DeviceReading {
     Objects.requireNonNull(timeSpec, "timeSpec");
     fields = fields == null ? Fields.DEFAULT : fields;
     status = status == null ? MeasurementStatus.FINAL : status;
+    deviceFlags = deviceFlags == null ? Set.of() : Set.copyOf(deviceFlags);
+  }
+
+  public DeviceReading(
+      String device,
+      String label,
+      String value,
+      String unit,
+      String timestamp,
+      TimeSpec timeSpec,
+      Fields fields,
+      String location,
+      String subject,
+      Containment containment,
+      Value preset,
+      MeasurementStatus status) {
+    this(
+        device,
+        label,
+        value,
+        unit,
+        timestamp,
+        timeSpec,
+        fields,
+        location,
+        subject,
+        containment,
+        preset,
+        status,
+        null);
   }
 
   /** A reading with a final result status. */
@@ -85,7 +117,8 @@ public record DeviceReading(
         subject,
         containment,
         newPreset,
-        status);
+        status,
+        deviceFlags);
   }
 
   /** The same reading with another result status. */
@@ -102,7 +135,29 @@ public record DeviceReading(
         subject,
         containment,
         preset,
-        newStatus);
+        newStatus,
+        deviceFlags);
+  }
+
+  /**
+   * The same reading carrying flags the device itself reported (alarm bits, signal quality), which
+   * the harmonizer copies onto the measurement.
+   */
+  public DeviceReading withDeviceFlags(Set<MeasurementFlag> flags) {
+    return new DeviceReading(
+        device,
+        label,
+        value,
+        unit,
+        timestamp,
+        timeSpec,
+        fields,
+        location,
+        subject,
+        containment,
+        preset,
+        status,
+        flags);
   }
 
   /** A numeric reading as a mapping template finds it: no patient, containment or preset. */

@@ -12,6 +12,11 @@ public enum MeasurementFlag {
   LOCAL_TIME_AMBIGUOUS("local-time-ambiguous"),
   OUT_OF_RANGE("out-of-range"),
   DEVICE_ALARM("device-alarm"),
+  /**
+   * The device itself doubts the value (e.g. a pulse oximeter's low-perfusion or low-signal-quality
+   * bit, a BLE measurement-status "questionable" bit).
+   */
+  QUESTIONABLE("questionable"),
   INTERPOLATED("interpolated");
 
   private final String code;

@@ -23,7 +23,12 @@ public enum RejectionReason {
   /** A result status the receiver does not know or support (e.g. an HL7 OBX-11 outside 0085). */
   UNSUPPORTED_STATUS("unsupported-status"),
   /** A retraction (entered-in-error) that names no stored measurement: nothing was retracted. */
-  UNMATCHED_RETRACTION("unmatched-retraction");
+  UNMATCHED_RETRACTION("unmatched-retraction"),
+  /**
+   * The device said it has no value here (an IEEE 11073 special value such as NaN or NRes, a
+   * dash-filled field): kept visibly with that reason, never turned into a number.
+   */
+  NO_VALUE("no-value");
 
   private final String code;
 

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -190,6 +191,24 @@ class HarmonizerTest {
           new DeviceReading(
               "monitor-1", "HR", "72", "bpm", OBSERVED, TimeSpec.AUTO, null, "ICU^1^3");
       assertThat(accepted(r).location()).isEqualTo("ICU^1^3");
+    }
+
+    @Test
+    void flagsTheDeviceReportedReachTheMeasurement() {
+      DeviceReading r =
+          reading("SpO2", "91", "%")
+              .withDeviceFlags(Set.of(MeasurementFlag.QUESTIONABLE, MeasurementFlag.DEVICE_ALARM));
+      assertThat(accepted(r).flags())
+          .containsExactlyInAnyOrder(MeasurementFlag.QUESTIONABLE, MeasurementFlag.DEVICE_ALARM);
+    }
+
+    @Test
+    void deviceFlagsSurviveLaterCopies() {
+      DeviceReading r =
+          reading("SpO2", "91", "%")
+              .withDeviceFlags(Set.of(MeasurementFlag.QUESTIONABLE))
+              .withStatus(MeasurementStatus.PRELIMINARY);
+      assertThat(accepted(r).flags()).containsExactly(MeasurementFlag.QUESTIONABLE);
     }
   }
 
