@@ -39,6 +39,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vitalbridge.core.model.Measurement;
+import org.vitalbridge.core.model.MeasurementStatus;
 import org.vitalbridge.store.DeliveryLoop;
 import org.vitalbridge.store.NegativeAcks;
 import org.vitalbridge.store.Outbox;
@@ -156,7 +158,8 @@ public final class Hl7Destination implements AutoCloseable {
       if (cutShort && !onlyOne && rawOf(e).equals(last)) {
         continue;
       }
-      List<String> key = Arrays.asList(rawOf(e), m.subject(), m.location(), m.device());
+      List<String> key =
+          Arrays.asList(rawOf(e), m.subject(), m.location(), m.device(), e.withdrawnFrom());
       groups.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
     }
     return new ArrayList<>(groups.values());
@@ -171,10 +174,13 @@ public final class Hl7Destination implements AutoCloseable {
    * can drop a resend after a lost ACK; a correction (other patient, bed or status) differs.
    */
   static String controlId(List<OutboxEntry> entries) {
+    return controlIdOf(entries.stream().map(e -> e.measurement().toMeasurement()).toList());
+  }
+
+  private static String controlIdOf(List<Measurement> measurements) {
     List<String> keys = new ArrayList<>();
-    for (OutboxEntry e : entries) {
-      StoredMeasurement m = e.measurement();
-      keys.add(m.id() + "|" + m.status() + "|" + m.subject() + "|" + m.location());
+    for (Measurement m : measurements) {
+      keys.add(m.id() + "|" + m.status().code() + "|" + m.subject() + "|" + m.location());
     }
     keys.sort(null);
     return hashed(String.join("\n", keys));
@@ -185,8 +191,8 @@ public final class Hl7Destination implements AutoCloseable {
    * acknowledgments) goes out under a derived id when replayed: an EHR that re-acknowledges a known
    * MSH-10 instead of processing it would otherwise answer the old AE again.
    */
-  private String sendingId(List<OutboxEntry> entries) {
-    String base = controlId(entries);
+  private String sendingId(List<Measurement> measurements) {
+    String base = controlIdOf(measurements);
     String id = base;
     for (int replay = 1; !negativeAcks.find(config.name(), id, null, 1).isEmpty(); replay++) {
       id = hashed(base + "\nreplay " + replay);
@@ -204,50 +210,98 @@ public final class Hl7Destination implements AutoCloseable {
     }
   }
 
-  /** Sends one message; false when it is to be retried and the round must stop. */
+  /**
+   * Sends one message; false when it is to be retried and the round must stop. Measurements moved
+   * to another patient after the EHR had them are first withdrawn from the earlier patient's chart
+   * (OBX-11 W under that patient's PID): the EHR files results per patient, so the corrected
+   * message for the new patient alone would leave them on the wrong chart.
+   */
   private boolean send(List<OutboxEntry> entries) {
-    String controlId = sendingId(entries);
+    String previous = entries.get(0).withdrawnFrom();
+    if (previous != null) {
+      List<Measurement> withdrawn =
+          entries.stream().map(e -> withdrawal(e.measurement().toMeasurement(), previous)).toList();
+      Sent withdrawal = transmit(entries, withdrawn, "withdrawal from the previous patient: ");
+      if (withdrawal != Sent.ACCEPTED) {
+        return withdrawal == Sent.SETTLED;
+      }
+    }
+    List<Measurement> current = entries.stream().map(e -> e.measurement().toMeasurement()).toList();
+    Sent sent = transmit(entries, current, "");
+    if (sent == Sent.ACCEPTED) {
+      outbox.delivered(entries);
+    }
+    return sent != Sent.RETRY;
+  }
+
+  /** What became of one transmission. */
+  private enum Sent {
+    /** AA/CA: the caller decides when the entries count as delivered. */
+    ACCEPTED,
+    /** Refused or unencodable: the entries were dead-lettered. */
+    SETTLED,
+    /** Not answered: the entries were rescheduled and the round must stop. */
+    RETRY
+  }
+
+  /** The measurement as the previous patient's chart holds it, marked wrong (W). */
+  private static Measurement withdrawal(Measurement m, String previousSubject) {
+    return new Measurement(
+        m.id(),
+        m.device(),
+        previousSubject,
+        m.location(),
+        m.metric(),
+        m.value(),
+        m.observedAt(),
+        m.receivedAt(),
+        MeasurementStatus.ENTERED_IN_ERROR,
+        m.flags(),
+        m.provenance(),
+        m.containment());
+  }
+
+  private Sent transmit(List<OutboxEntry> entries, List<Measurement> measurements, String what) {
+    String controlId = sendingId(measurements);
     ORU_R01 oru;
     try {
-      oru =
-          encoder.encode(
-              entries.stream().map(e -> e.measurement().toMeasurement()).toList(), controlId);
+      oru = encoder.encode(measurements, controlId);
     } catch (HL7Exception | IllegalArgumentException e) {
       log.error(
           "HL7 destination {}: message {} cannot be encoded, {} measurements dead-lettered",
           config.name(),
           controlId,
           entries.size());
-      outbox.deadLetter(entries, "cannot encode as PCD-01: " + e.getMessage());
-      return true;
+      outbox.deadLetter(entries, what + "cannot encode as PCD-01: " + e.getMessage());
+      return Sent.SETTLED;
     }
     Message response;
     try {
       response = initiator().sendAndReceive(oru);
     } catch (ConnectFailure | HL7Exception | LLPException | IOException | RuntimeException e) {
       retry(entries, controlId, e);
-      return false;
+      return Sent.RETRY;
     }
     Acknowledgment ack;
     try {
       ack = Acknowledgment.of(response);
     } catch (HL7Exception e) {
       retry(entries, controlId, e);
-      return false;
+      return Sent.RETRY;
     }
-    return answered(entries, controlId, ack);
+    return answered(entries, controlId, ack, what);
   }
 
-  private boolean answered(List<OutboxEntry> entries, String controlId, Acknowledgment ack) {
+  private Sent answered(
+      List<OutboxEntry> entries, String controlId, Acknowledgment ack, String what) {
     switch (ack.code()) {
       case "AA", "CA" -> {
         log.debug(
-            "HL7 destination {}: {} accepted, {} measurements delivered",
+            "HL7 destination {}: {} accepted, {} measurements",
             config.name(),
             controlId,
             entries.size());
-        outbox.delivered(entries);
-        return true;
+        return Sent.ACCEPTED;
       }
       case "AE", "AR", "CE", "CR" -> {
         log.warn(
@@ -260,12 +314,12 @@ public final class Hl7Destination implements AutoCloseable {
         // Recorded first: should the process die in between, the resend gets a fresh id.
         negativeAcks.record(
             NegativeAcks.OUTBOUND, config.name(), controlId, ack.code(), ack.errors(), null);
-        outbox.deadLetter(entries, ack.reason());
-        return true;
+        outbox.deadLetter(entries, what + ack.reason());
+        return Sent.SETTLED;
       }
       default -> {
         retry(entries, controlId, new HL7Exception("acknowledgment code '" + ack.code() + "'"));
-        return false;
+        return Sent.RETRY;
       }
     }
   }

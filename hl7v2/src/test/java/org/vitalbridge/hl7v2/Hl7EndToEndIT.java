@@ -289,10 +289,14 @@ class Hl7EndToEndIT {
     assertThat(subjects(at1020)).containsOnly(P1);
     assertThat(subjects(at1035, at1045)).containsOnly("-");
     assertThat(destination.deliverOnce()).isEqualTo(4);
+    // P1's chart had them: withdrawn there (W) before the correction without a patient.
     assertThat(newAtEhr())
         .extracting(Oru::observedAt, Oru::patient, Oru::statuses)
         .containsExactly(
-            tuple("10:35", null, List.of("C", "C")), tuple("10:45", null, List.of("C", "C")));
+            tuple("10:35", P1, List.of("W", "W")),
+            tuple("10:35", null, List.of("C", "C")),
+            tuple("10:45", P1, List.of("W", "W")),
+            tuple("10:45", null, List.of("C", "C")));
 
     adt(A01_P2);
     assertThat(subjects(at1020)).containsOnly(P1);
@@ -369,10 +373,11 @@ class Hl7EndToEndIT {
     assertThat(subjects(after)).containsOnly("-");
     assertThat(history(after.get(0))).containsExactly(tuple(P1, null, "ADT^A03 E2E-A03-P1"));
     assertThat(destination.deliverOnce()).isEqualTo(2);
-    Oru correction = single(newAtEhr());
-    assertThat(correction.patient()).isNull();
-    assertThat(correction.statuses()).containsExactly("C", "C");
-    assertThat(correction.observedAt()).isEqualTo("11:05");
+    List<Oru> sent = newAtEhr();
+    assertThat(sent)
+        .extracting(Oru::observedAt, Oru::patient, Oru::statuses)
+        .containsExactly(
+            tuple("11:05", P1, List.of("W", "W")), tuple("11:05", null, List.of("C", "C")));
 
     resendingChangesNothing(A01_P1, A03_P1);
   }
@@ -469,10 +474,10 @@ class Hl7EndToEndIT {
       assertThat(history(m)).containsExactly(tuple(P1, null, "ADT^A11 E2E-A11-P1"));
     }
     assertThat(destination.deliverOnce()).isEqualTo(2);
-    Oru correction = single(newAtEhr());
-    assertThat(correction.patient()).isNull();
-    assertThat(correction.statuses()).containsExactly("C", "C");
-    assertThat(correction.observedAt()).isEqualTo("10:05");
+    assertThat(newAtEhr())
+        .extracting(Oru::observedAt, Oru::patient, Oru::statuses)
+        .containsExactly(
+            tuple("10:05", P1, List.of("W", "W")), tuple("10:05", null, List.of("C", "C")));
 
     // Neither the cancel nor the admission it cancelled applies again when resent.
     resendingChangesNothing(A11_P1, A01_P1);
@@ -504,9 +509,14 @@ class Hl7EndToEndIT {
       assertThat(history(m)).containsExactly(tuple(P1, P2, "ADT^A11 E2E-A11-P1"));
     }
     assertThat(destination.deliverOnce()).isEqualTo(2);
-    Oru correction = single(newAtEhr());
-    assertThat(correction.patient()).isEqualTo(P2);
-    assertThat(correction.statuses()).containsExactly("C", "C");
+    List<Oru> sent = newAtEhr();
+    assertThat(sent)
+        .extracting(Oru::observedAt, Oru::patient, Oru::statuses)
+        .containsExactly(
+            tuple("10:05", P1, List.of("W", "W")), tuple("10:05", P2, List.of("C", "C")));
+    // The withdrawal names the values P1's chart holds, under their own control id.
+    assertThat(sent.get(0).metrics()).containsExactly("150456 97 W", "147842 72 W");
+    assertThat(sent.get(0).controlId()).isNotEqualTo(sent.get(1).controlId());
 
     resendingChangesNothing(A01_P2_0900, A01_P1, A11_P1);
   }

@@ -33,7 +33,7 @@ public final class Outbox {
    */
   public List<OutboxEntry> due(String destination, int limit) {
     String sql =
-        "SELECT o.seq, o.attempts, o.next_attempt_at, o.revision, "
+        "SELECT o.seq, o.attempts, o.next_attempt_at, o.revision, o.delivered_subject, "
             + prefixed()
             + " FROM outbox o JOIN measurement m ON m.id = o.measurement_id WHERE o.destination = ?"
             + " AND o.state IN ('pending', 'failed') ORDER BY o.seq LIMIT ?";
@@ -49,9 +49,10 @@ public final class Outbox {
               new OutboxEntry(
                   rs.getLong(1),
                   destination,
-                  StoredMeasurements.at(rs, 5),
+                  StoredMeasurements.at(rs, 6),
                   rs.getInt(2),
-                  rs.getInt(4)));
+                  rs.getInt(4),
+                  rs.getString(5)));
         }
       }
       return out;
@@ -85,8 +86,9 @@ public final class Outbox {
    */
   public void delivered(List<OutboxEntry> entries) {
     update(
-        "UPDATE outbox SET state = 'delivered', delivered_at = ?, last_error = NULL WHERE seq = ?"
-            + " AND revision = ?",
+        "UPDATE outbox SET state = 'delivered', delivered_at = ?, last_error = NULL,"
+            + " delivered_subject = (SELECT m.subject FROM measurement m WHERE m.id ="
+            + " outbox.measurement_id) WHERE seq = ? AND revision = ?",
         entries,
         Times.micros(clock.instant()));
   }
