@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -208,6 +209,10 @@ final class OutcomeWriter {
               // A retraction of something never stored is kept visible, never stored as a value.
               refused = unmatched(incoming);
             } else {
+              if (incoming.status() == MeasurementStatus.AMENDED) {
+                inserts.flush();
+                supersede(c, incoming, known, changes, cause);
+              }
               Measurement associated = associate(attribution, incoming);
               boolean orphan = associated.subject() == null;
               if (orphan && unassociated == UnassociatedPolicy.DROP) {
@@ -415,6 +420,31 @@ final class OutcomeWriter {
       slot.add(known.computeIfAbsent(e.getKey(), id -> e.getValue()));
     }
     return slot;
+  }
+
+  /**
+   * A correction (amended) with a value no stored measurement has replaces the earlier value(s) of
+   * the same observation — device, metric, time and containment path: they become entered-in-error
+   * (and go out again as such), so a reader never sees both the wrong and the corrected value as
+   * valid. The earlier rows stay, with their status history, for the record.
+   */
+  private static void supersede(
+      Connection c,
+      Measurement correction,
+      Map<String, Known> known,
+      StatusChanges changes,
+      String cause)
+      throws SQLException {
+    for (Known earlier : slot(c, correction, known)) {
+      Measurement m = earlier.stored;
+      if (!m.id().equals(correction.id())
+          && Objects.equals(m.containment(), correction.containment())) {
+        changes.advance(
+            earlier,
+            MeasurementStatus.ENTERED_IN_ERROR,
+            cause + ", superseded by corrected value " + correction.value().canonicalKey());
+      }
+    }
   }
 
   private static void readKnown(PreparedStatement ps, Map<String, Known> into) throws SQLException {

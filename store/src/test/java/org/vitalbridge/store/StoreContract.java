@@ -1777,6 +1777,39 @@ abstract class StoreContract {
   }
 
   @Test
+  void aCorrectionWithAnotherValueRetractsTheValueItReplaces() throws Exception {
+    Store store = openWithDestinations("fhir");
+    appendAll(
+        store,
+        status("cv-97", T0, 97, "final"),
+        status("cv-later", T0.plusSeconds(1), 97, "final"),
+        TestPatientDecoder.withStatus("cv-hr", "D1", T0, "HR", "72", "/min", "final"));
+    store.pipeline().drain();
+    deliver(store, "fhir", "cv-97", "cv-later", "cv-hr");
+
+    appendAll(store, status("cv-c", T0, 95, "amended"));
+    store.pipeline().drain();
+
+    assertThat(store.measurements().find(all()))
+        .extracting(s -> s.rawId() + " " + s.value() + " " + s.status())
+        .containsExactlyInAnyOrder(
+            "cv-97 97 entered-in-error", "cv-c 95 amended", "cv-later 97 final", "cv-hr 72 final");
+    assertThat(statusesDue(store, "fhir"))
+        .containsExactlyInAnyOrder("97 entered-in-error r1", "95 amended r0");
+    StoredMeasurement was97 = measurement(store, "cv-97");
+    assertThat(store.measurements().statusHistory(was97.id()))
+        .singleElement()
+        .satisfies(h -> assertThat(h.cause()).contains("cv-c", "superseded", "95 %"));
+
+    // The correction resent changes nothing more.
+    deliver(store, "fhir", "cv-97", "cv-c");
+    appendAll(store, status("cv-c-again", T0, 95, "amended"));
+    store.pipeline().drain();
+    assertThat(store.outbox().backlog("fhir")).isZero();
+    assertThat(store.measurements().statusHistory(was97.id())).hasSize(1);
+  }
+
+  @Test
   void aRetractionThatMatchesNothingIsQuarantinedAndAppliedWhenReprocessedAfterItsResult()
       throws Exception {
     Store store = openWithDestinations("fhir");
