@@ -14,9 +14,9 @@ import org.vitalbridge.core.pipeline.PayloadDecoder;
  * ({@link SerialProtocols#contentType}), the payload is one line without its terminator.
  */
 final class SerialLineDecoder implements PayloadDecoder {
-  private final Map<String, TaggedLineDecoder> protocols;
+  private final Map<String, SerialProtocol> protocols;
 
-  SerialLineDecoder(Map<String, TaggedLineDecoder> protocols) {
+  SerialLineDecoder(Map<String, SerialProtocol> protocols) {
     this.protocols = Map.copyOf(protocols);
   }
 
@@ -29,7 +29,7 @@ final class SerialLineDecoder implements PayloadDecoder {
   public MappingResult decode(RawMessage message) {
     Map<String, String> params = MediaTypeParameters.parse(message.contentType());
     String name = params.get("protocol");
-    TaggedLineDecoder decoder = name == null ? null : protocols.get(name);
+    SerialProtocol decoder = name == null ? null : protocols.get(name);
     if (decoder == null) {
       return new MappingResult.Failed(
           new Rejection(

@@ -28,9 +28,9 @@ public final class SerialProtocols {
   /** Specs shipped as resources next to this class. */
   static final List<String> SHIPPED = List.of("oximeter-tagged-ascii", "oximeter-spo2-hr");
 
-  private final Map<String, TaggedLineDecoder> protocols;
+  private final Map<String, SerialProtocol> protocols;
 
-  private SerialProtocols(Map<String, TaggedLineDecoder> protocols) {
+  private SerialProtocols(Map<String, SerialProtocol> protocols) {
     this.protocols = Map.copyOf(protocols);
   }
 
@@ -45,7 +45,7 @@ public final class SerialProtocols {
    * every problem.
    */
   public static SerialProtocols withFiles(List<Path> files) {
-    Map<String, TaggedLineDecoder> out = new LinkedHashMap<>();
+    Map<String, SerialProtocol> out = new LinkedHashMap<>();
     for (String name : SHIPPED) {
       String resource = name + ".yaml";
       try (InputStream in = SerialProtocols.class.getResourceAsStream(resource)) {
@@ -67,7 +67,7 @@ public final class SerialProtocols {
     return new SerialProtocols(out);
   }
 
-  private static void add(Map<String, TaggedLineDecoder> out, LineSpec spec, String source) {
+  private static void add(Map<String, SerialProtocol> out, LineSpec spec, String source) {
     if (out.containsKey(spec.name())) {
       throw new ConfigurationException(
           source + ": 'name' " + spec.name() + " is already a serial protocol");
@@ -122,7 +122,7 @@ public final class SerialProtocols {
    * @throws ConfigurationException when the protocol is unknown
    */
   public List<DecodedLine> decode(String protocol, String deviceId, List<String> lines) {
-    TaggedLineDecoder decoder = protocols.get(protocol);
+    SerialProtocol decoder = protocols.get(protocol);
     if (decoder == null) {
       throw new ConfigurationException(
           "unknown serial protocol '" + protocol + "' (known: " + String.join(", ", names()) + ")");

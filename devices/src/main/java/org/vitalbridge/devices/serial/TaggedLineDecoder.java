@@ -23,7 +23,7 @@ import org.vitalbridge.core.time.TimeSpec;
  * result, never an exception. A value the device marks as absent (dash-filled, or a status bit that
  * says there is no valid value) is a {@link RejectionReason#NO_VALUE} rejection, never a number.
  */
-final class TaggedLineDecoder {
+final class TaggedLineDecoder implements SerialProtocol {
   /** An unsigned or signed decimal without exponent: what these devices write. */
   private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)");
 
@@ -39,8 +39,9 @@ final class TaggedLineDecoder {
         spec.time() == null ? null : new TimeSpec(TimeFormat.LOCAL, null, spec.time().formatter());
   }
 
-  LineSpec spec() {
-    return spec;
+  @Override
+  public String name() {
+    return spec.name();
   }
 
   /**
@@ -49,7 +50,8 @@ final class TaggedLineDecoder {
    * @param configuredDevice the device id the port is configured with; it wins over the line's own
    *     serial number because it is what zones and associations are configured by
    */
-  MappingResult decode(String line, String configuredDevice) {
+  @Override
+  public MappingResult decode(String line, String configuredDevice) {
     String text = stripTerminator(line);
     Map<String, Region> found = new LinkedHashMap<>();
     int firstTag = text.length();
