@@ -70,7 +70,7 @@ final class GattHeartRate implements GattCharacteristic {
     for (int[] interval : rr) {
       out.reading(
           GattLabels.RR_INTERVAL,
-          BigDecimal.valueOf(interval[0]).multiply(MS_PER_TICK),
+          BigDecimal.valueOf(interval[0]).multiply(MS_PER_TICK).stripTrailingZeros(),
           GattLabels.MILLISECOND,
           stamp,
           quality,
