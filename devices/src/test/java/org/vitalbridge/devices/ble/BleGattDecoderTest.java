@@ -215,4 +215,31 @@ class BleGattDecoderTest {
   void normalisesMacAddresses(String device, String expected) {
     assertThat(BleHubMessages.normalizeDevice(device)).isEqualTo(expected);
   }
+
+  @Test
+  void theContractDocumentsExamplesThatDecodeCleanly() throws java.io.IOException {
+    String doc =
+        java.nio.file.Files.readString(java.nio.file.Path.of("../docs/devices/ble-hub.md"));
+    java.util.regex.Matcher json =
+        java.util.regex.Pattern.compile("```json\\n(.*?)```", java.util.regex.Pattern.DOTALL)
+            .matcher(doc);
+    int examples = 0;
+    while (json.find()) {
+      MappingResult.Mapped m = mapped(json.group(1));
+      assertThat(m.rejected()).as("example %s", json.group(1)).isEmpty();
+      assertThat(m.readings()).isNotEmpty();
+      examples++;
+    }
+    assertThat(examples).isEqualTo(2);
+  }
+
+  @Test
+  void unknownDeviceDateUsesTheHubTime() {
+    MappingResult.Mapped m =
+        mapped(
+            "{\"device\":\"d\",\"characteristic\":\"2A9D\",\"value\":\"02 3D 38 00 00 00 00 00"
+                + " 00 00\",\"receivedAt\":\"2026-11-24T10:15:58Z\"}");
+    assertThat(m.readings().get(0).timestamp()).isEqualTo("2026-11-24T10:15:58Z");
+    assertThat(m.readings().get(0).fields().timestamp()).isEqualTo("$.receivedAt");
+  }
 }
