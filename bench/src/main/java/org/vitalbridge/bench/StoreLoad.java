@@ -67,7 +67,7 @@ public final class StoreLoad {
       byte[][][] payloads = new byte[appenders][perAppender][];
       for (int a = 0; a < appenders; a++) {
         for (int i = 0; i < perAppender; i++) {
-          payloads[a][i] = payload(a * 1_000_000L + i);
+          payloads[a][i] = payload(a * 1_000_000L + i, i);
         }
       }
       PAYLOADS = payloads;
@@ -122,7 +122,7 @@ public final class StoreLoad {
           appenders,
           async ? "async" : "thread",
           acked.get(),
-          payload(0).length,
+          payload(0, 0).length,
           appendSeconds,
           acked.get() / appendSeconds);
       System.out.printf(
@@ -186,9 +186,15 @@ public final class StoreLoad {
    * A 500-byte ACME payload (padded with a vendor field) from a distinct device, so the pipeline
    * has real work: six new measurements per message.
    */
-  static byte[] payload(long device) {
+  /**
+   * One ACME payload of ~500 bytes. Its time advances a second per {@code seq}, as a device's
+   * readings do: messages sent at the same moment carry about the same observation time.
+   */
+  static byte[] payload(long device, long seq) {
     String base =
-        "{\"model\":\"ACME-BM5\",\"deviceId\":\"ACME-%s\",\"bed\":\"ICU-3\",\"ts\":1764065700000,"
+        "{\"model\":\"ACME-BM5\",\"deviceId\":\"ACME-%s\",\"bed\":\"ICU-3\",\"ts\":"
+            + (1764065700000L + seq * 1000L)
+            + ","
             + "\"hr\":72,\"spo2\":97,\"nibp\":{\"sys\":120,\"dia\":80,\"map\":93},\"temp_f\":98.6,"
             + "\"pad\":\"%s\"}";
     String id = String.format("%012d", device);

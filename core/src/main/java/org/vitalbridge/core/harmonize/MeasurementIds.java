@@ -10,9 +10,13 @@ import org.vitalbridge.core.model.MetricCode;
 import org.vitalbridge.core.model.Value;
 
 /**
- * Deterministic measurement ids: a name-based UUID (RFC 9562 version 5, SHA-1) over device, MDC
- * code, observation instant and canonical value. The same event always gets the same id, so replays
- * and device retransmits are idempotent downstream.
+ * Deterministic measurement ids. A measurement id is an RFC 9562 version 8 UUID: the first 48 bits
+ * are the observation time in Unix milliseconds (as in version 7), the remaining 74 free bits come
+ * from a SHA-1 over the namespace, device, MDC code, observation instant (to the nanosecond) and
+ * canonical value. The same event always gets the same id, so replays and device retransmits are
+ * idempotent downstream; and ids of measurements observed close in time sort together, so the
+ * store's id indexes grow at their right edge instead of dirtying a random page per insert (ADR
+ * 0001, addendum 2026-12-02). Derived resources ({@link #derived}) keep name-based version 5 ids.
  */
 public final class MeasurementIds {
   /** VitalBridge's namespace UUID for measurement ids; never change it (ids would change). */
@@ -32,16 +36,25 @@ public final class MeasurementIds {
   private MeasurementIds() {}
 
   public static UUID of(DeviceId device, MetricCode metric, Instant observedAt, Value value) {
-    return derived(
-        device.value()
-            + '\n'
-            + metric.mdc()
-            + '\n'
-            + observedAt.getEpochSecond()
-            + '.'
-            + observedAt.getNano()
-            + '\n'
-            + value.canonicalKey());
+    byte[] hash =
+        sha1(
+            device.value()
+                + '\n'
+                + metric.mdc()
+                + '\n'
+                + observedAt.getEpochSecond()
+                + '.'
+                + observedAt.getNano()
+                + '\n'
+                + value.canonicalKey());
+    long millis = timePrefix(observedAt);
+    long msb = (millis << 16) | 0x8000L | (((hash[0] & 0x0fL) << 8) | (hash[1] & 0xffL));
+    long lsb = 0;
+    for (int i = 2; i < 10; i++) {
+      lsb = (lsb << 8) | (hash[i] & 0xff);
+    }
+    lsb = (lsb & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+    return new UUID(msb, lsb);
   }
 
   /**
@@ -49,10 +62,7 @@ public final class MeasurementIds {
    * pressure panel from its members, a device from its id): the same name always gives the same id.
    */
   public static UUID derived(String name) {
-    MessageDigest sha1 = SHA1.get();
-    sha1.reset();
-    sha1.update(NAMESPACE_BYTES);
-    byte[] hash = sha1.digest(name.getBytes(StandardCharsets.UTF_8));
+    byte[] hash = sha1(name);
     hash[6] = (byte) ((hash[6] & 0x0f) | 0x50);
     hash[8] = (byte) ((hash[8] & 0x3f) | 0x80);
     long msb = 0;
@@ -62,6 +72,28 @@ public final class MeasurementIds {
       lsb = (lsb << 8) | (hash[i + 8] & 0xff);
     }
     return new UUID(msb, lsb);
+  }
+
+  /**
+   * Unix milliseconds in 48 bits. A time outside 1970–10889 (a device clock gone wrong) is clamped:
+   * the id stays deterministic, it only loses its place in the order.
+   */
+  private static long timePrefix(Instant t) {
+    long max = 0xFFFF_FFFF_FFFFL;
+    if (t.getEpochSecond() < 0) {
+      return 0L;
+    }
+    if (t.getEpochSecond() > max / 1000) {
+      return max;
+    }
+    return Math.min(max, t.getEpochSecond() * 1000L + t.getNano() / 1_000_000);
+  }
+
+  private static byte[] sha1(String name) {
+    MessageDigest sha1 = SHA1.get();
+    sha1.reset();
+    sha1.update(NAMESPACE_BYTES);
+    return sha1.digest(name.getBytes(StandardCharsets.UTF_8));
   }
 
   private static byte[] toBytes(UUID uuid) {

@@ -557,9 +557,11 @@ class HarmonizerTest {
     }
 
     @Test
-    void idIsANameBasedVersion5Uuid() {
+    void idIsATimeOrderedVersion8Uuid() {
       UUID id = id("monitor-1", "SpO2", "97", "%", OBSERVED);
-      assertThat(id.version()).isEqualTo(5);
+      assertThat(id.version()).isEqualTo(8);
+      assertThat(id.getMostSignificantBits() >>> 16)
+          .isEqualTo(Instant.parse(OBSERVED).toEpochMilli());
       assertThat(id.variant()).isEqualTo(2);
     }
   }
