@@ -8,7 +8,6 @@ import static org.vitalbridge.devices.phd.AgentApdus.concat;
 import static org.vitalbridge.devices.phd.AgentApdus.sfloat;
 
 import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.vitalbridge.core.mapping.MappingResult;
 import org.vitalbridge.core.model.DeviceReading;
@@ -209,12 +208,72 @@ class PhdReportDecoderTest {
   }
 
   @Test
+  void multiPersonFixedReport() {
+    byte[] obs =
+        new MderWriter().u16(1).lengthPrefixed(concat(sfloat(-1, 367), bcd(TIME))).toBytes();
+    byte[] person = new MderWriter().u16(2).u16(1).lengthPrefixed(obs).toBytes();
+    byte[] info = new MderWriter().u16(0xF000).u16(0).u16(1).lengthPrefixed(person).toBytes();
+    byte[] report = AgentApdus.eventReport(1, true, Phd.NOTI_SCAN_REPORT_MP_FIXED, info);
+    assertThat(mapped(0x0320, report).readings())
+        .extracting(DeviceReading::label, DeviceReading::value, DeviceReading::fields)
+        .containsExactly(
+            tuple(
+                "150364",
+                "36.7",
+                new DeviceReading.Fields(
+                    "system-id",
+                    "person 2 handle 1",
+                    "person 2 handle 1",
+                    "person 2 handle 1",
+                    "person 2 handle 1")));
+  }
+
+  @Test
+  void nuObsValueCarriesItsOwnMetricUnitAndState() {
+    byte[] value =
+        new MderWriter()
+            .u16(Phd.PULS_RATE_NON_INV)
+            .u16(0)
+            .u16(Phd.DIM_BEAT_PER_MIN)
+            .bytes(AgentApdus.float32(0, 71))
+            .toBytes();
+    byte[] report = AgentApdus.varScan(1, 2, Phd.ATTR_NU_VAL_OBS, value);
+    assertThat(mapped(0x02BC, report).readings())
+        .extracting(DeviceReading::label, DeviceReading::value, DeviceReading::unit)
+        .containsExactly(tuple("149546", "71", "/min"));
+    byte[] cmpd =
+        concat(
+            AgentApdus.u16(3),
+            AgentApdus.u16(12),
+            AgentApdus.float32(0, 121),
+            AgentApdus.float32(0, 79),
+            AgentApdus.float32(0, 0x800000));
+    assertThat(mapped(0x02BC, AgentApdus.varScan(1, 1, Phd.ATTR_NU_CMPD_VAL_OBS_SIMP, cmpd)))
+        .satisfies(
+            m -> {
+              assertThat(m.readings())
+                  .extracting(DeviceReading::value)
+                  .containsExactly("121", "79");
+              assertThat(m.rejected())
+                  .extracting(Rejection::reason, Rejection::field)
+                  .containsExactly(tuple(RejectionReason.NO_VALUE, "handle 1[2]"));
+            });
+  }
+
+  @Test
+  void aBadClockRejectsTheObservation() {
+    byte[] report =
+        AgentApdus.fixedScan(1, true, 1, concat(sfloat(-1, 367), bcd("2026132410150000")));
+    assertThat(mapped(0x0320, report).rejected())
+        .extracting(Rejection::reason)
+        .containsExactly(RejectionReason.BAD_TIMESTAMP);
+  }
+
+  @Test
   void decoderAcceptsOnlyItsType() {
     assertThat(new PhdReportDecoder().accepts(new PhdContentType(0x190, SYSTEM_ID, null).format()))
         .isTrue();
     assertThat(new PhdReportDecoder().accepts("application/json")).isFalse();
     assertThat(decode(0x0190, new byte[0])).isInstanceOf(MappingResult.Failed.class);
-    List<Object> none = List.of();
-    assertThat(none).isEmpty();
   }
 }
