@@ -37,6 +37,11 @@ final class PhdConnection {
   private final PhdManager manager;
   private final String remote;
   private final String connectionId = UUID.randomUUID().toString();
+
+  /** Guards the manager and the output: the listener's shutdown releases from another thread. */
+  private final Object lock = new Object();
+
+  private OutputStream out;
   private int associations;
 
   PhdConnection(
@@ -66,28 +71,34 @@ final class PhdConnection {
   void serve() throws IOException {
     socket.setTcpNoDelay(true);
     InputStream in = socket.getInputStream();
-    OutputStream out = socket.getOutputStream();
+    synchronized (lock) {
+      out = socket.getOutputStream();
+    }
     while (true) {
-      socket.setSoTimeout(millis(manager.deadline().orElse(config.idleTimeout())));
+      Duration wait;
+      synchronized (lock) {
+        wait = manager.deadline().orElse(config.idleTimeout());
+      }
+      socket.setSoTimeout(millis(wait));
       byte[] apdu;
       try {
         apdu = readApdu(in);
       } catch (SocketTimeoutException e) {
-        if (manager.deadline().isPresent()) {
-          log.info("PHD {}: agent too slow in state {}, aborting", remote, manager.state());
-          send(out, manager.timedOut());
-          continue;
-        }
-        if (manager.state() != PhdManager.State.UNASSOCIATED) {
-          send(out, ApduCodec.abrt(Phd.ABORT_UNDEFINED));
+        synchronized (lock) {
+          if (manager.deadline().isPresent()) {
+            log.info("PHD {}: agent too slow in state {}, aborting", remote, manager.state());
+            send(manager.timedOut());
+            continue;
+          }
+          abortIfAssociated();
         }
         log.debug("PHD {} idle, closed", remote);
         return;
       } catch (Garbage g) {
         log.info(
             "PHD {}: {} ({} bytes quarantined), closing", remote, g.getMessage(), g.bytes.length);
-        if (manager.state() != PhdManager.State.UNASSOCIATED) {
-          send(out, ApduCodec.abrt(Phd.ABORT_UNDEFINED));
+        synchronized (lock) {
+          abortIfAssociated();
         }
         quarantine(g.bytes, new Rejection(RejectionReason.MALFORMED_PAYLOAD, null, g.getMessage()));
         return;
@@ -98,16 +109,21 @@ final class PhdConnection {
       if (((apdu[0] & 0xFF) << 8 | (apdu[1] & 0xFF)) == Phd.AARQ) {
         associations++;
       }
-      PhdManager.Step step = manager.receive(apdu);
-      for (byte[] reply : step.replies()) {
-        send(out, reply);
+      PhdManager.Step step;
+      synchronized (lock) {
+        step = manager.receive(apdu);
+        for (byte[] reply : step.replies()) {
+          send(reply);
+        }
       }
       if (step.malformed() != null) {
         quarantine(apdu, step.malformed());
       }
       for (PhdManager.Report report : step.reports()) {
         if (journal(report) && report.replyAfterCommit() != null) {
-          send(out, report.replyAfterCommit());
+          synchronized (lock) {
+            send(report.replyAfterCommit());
+          }
         }
       }
     }
@@ -227,9 +243,40 @@ final class PhdConnection {
     return total;
   }
 
-  private static void send(OutputStream out, byte[] apdu) throws IOException {
+  /** Caller holds {@link #lock}. */
+  private void send(byte[] apdu) throws IOException {
     out.write(apdu);
     out.flush();
+  }
+
+  private void abortIfAssociated() throws IOException {
+    if (manager.state() != PhdManager.State.UNASSOCIATED) {
+      send(ApduCodec.abrt(Phd.ABORT_UNDEFINED));
+    }
+  }
+
+  /** Shutdown: RLRQ to an associated agent (its RLRE is read by the serving thread). */
+  void release() {
+    synchronized (lock) {
+      if (out == null) {
+        return;
+      }
+      try {
+        java.util.Optional<byte[]> rlrq = manager.release();
+        if (rlrq.isPresent()) {
+          send(rlrq.get());
+        }
+      } catch (IOException e) {
+        log.debug("PHD {}: release not sent: {}", remote, e.getMessage());
+      }
+    }
+  }
+
+  /** Whether no association is open (or closing) on this connection. */
+  boolean unassociated() {
+    synchronized (lock) {
+      return manager.state() == PhdManager.State.UNASSOCIATED;
+    }
   }
 
   private static int millis(Duration d) {

@@ -38,6 +38,7 @@ public final class PhdListener implements AutoCloseable {
   private final Clock clock;
   private final Map<String, byte[]> configCache = new ConcurrentHashMap<>();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final Set<PhdConnection> served = ConcurrentHashMap.newKeySet();
   private final ThreadPoolExecutor connections;
   private final ServerSocket server;
   private final Thread acceptor;
@@ -121,13 +122,16 @@ public final class PhdListener implements AutoCloseable {
 
   private void serve(Socket socket) {
     open.add(socket);
+    PhdConnection connection = new PhdConnection(socket, config, ingestor, clock, configCache);
+    served.add(connection);
     try (socket) {
-      new PhdConnection(socket, config, ingestor, clock, configCache).serve();
+      connection.serve();
     } catch (SocketException e) {
       log.debug("PHD connection {} closed: {}", socket.getRemoteSocketAddress(), e.getMessage());
     } catch (IOException | RuntimeException e) {
       log.warn("PHD connection {} failed: {}", socket.getRemoteSocketAddress(), e.toString());
     } finally {
+      served.remove(connection);
       open.remove(socket);
     }
   }
@@ -147,6 +151,17 @@ public final class PhdListener implements AutoCloseable {
       server.close();
     } catch (IOException e) {
       // closing anyway
+    }
+    // Release associated agents as 20601 does (RLRQ, wait up to TO_release for RLRE), then close.
+    served.forEach(PhdConnection::release);
+    long deadline = System.nanoTime() + PhdManager.RELEASE_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline && !served.stream().allMatch(PhdConnection::unassociated)) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
     }
     open.forEach(PhdListener::closeQuietly);
     connections.shutdown();

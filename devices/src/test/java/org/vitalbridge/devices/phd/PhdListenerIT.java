@@ -191,6 +191,22 @@ class PhdListenerIT {
   }
 
   @Test
+  void shutdownReleasesAssociatedAgents() throws Exception {
+    try (AgentSimulator agent = new AgentSimulator(listener.port())) {
+      agent.exchange(AgentApdus.aarq(SYSTEM_ID, 0x0190));
+      Thread closer = new Thread(listener::close);
+      long start = System.nanoTime();
+      closer.start();
+      assertThat(hex(agent.receive())).isEqualTo("E40000020000");
+      agent.send(ApduCodec.rlre(Phd.RELEASE_NORMAL));
+      closer.join(10_000);
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isLessThan(PhdManager.RELEASE_TIMEOUT);
+      assertThat(agent.closedByManager(5_000)).isTrue();
+    }
+  }
+
+  @Test
   void manyAgentsAtOnce() throws Exception {
     int agents = 12;
     ExecutorService pool = Executors.newFixedThreadPool(agents);
