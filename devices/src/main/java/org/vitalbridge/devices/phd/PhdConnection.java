@@ -202,8 +202,7 @@ final class PhdConnection {
       byte[] seen = new byte[4 + Math.max(0, Math.min(in.available(), 4096))];
       System.arraycopy(header, 0, seen, 0, 4);
       readFully(in, seen, 4, seen.length - 4);
-      throw new Garbage(
-          seen, String.format("not an APDU choice: 0x%04X at stream start of message", choice));
+      throw new Garbage(seen, String.format("not an APDU choice: 0x%04X", choice));
     }
     int length = ((header[2] & 0xFF) << 8) | (header[3] & 0xFF);
     byte[] apdu = new byte[4 + length];
