@@ -23,6 +23,5 @@ final class Console {
           sf.headers = java.util.Map.of("Cache-Control", "no-cache");
         });
     c.routes.get("/", ctx -> ctx.redirect(PATH + "/"));
-    c.routes.get(PATH, ctx -> ctx.redirect(PATH + "/"));
   }
 }
