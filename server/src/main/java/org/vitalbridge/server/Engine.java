@@ -136,7 +136,7 @@ public final class Engine implements AutoCloseable {
         started.add(mqtt);
         adapters.put("mqtt", mqtt::up);
       }
-      HttpApi http = HttpWiring.start(config.http(), store, clock, adapters);
+      HttpApi http = HttpWiring.start(config, store, clock, adapters);
       return new Engine(store, scheduler, templates.size(), fhir, mllp, hl7, mqtt, http);
     } catch (RuntimeException e) {
       // What started before the failure is stopped again, so a failed start leaves no listener

@@ -1,12 +1,17 @@
 package org.vitalbridge.server;
 
+import java.nio.file.Files;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.vitalbridge.core.ConfigurationException;
+import org.vitalbridge.core.mapping.TemplateLoader;
+import org.vitalbridge.core.terminology.TerminologyLoader;
 import org.vitalbridge.server.config.VitalBridgeConfig;
 import org.vitalbridge.server.http.HttpApi;
 import org.vitalbridge.server.http.HttpApiConfig;
+import org.vitalbridge.server.http.Operations;
 import org.vitalbridge.store.Store;
 
 /** Builds the HTTP API from configuration. */
@@ -35,7 +40,25 @@ final class HttpWiring {
   }
 
   static HttpApi start(
-      VitalBridgeConfig.Http h, Store store, Clock clock, Map<String, BooleanSupplier> adapters) {
-    return HttpApi.start(config(h), store, clock, adapters);
+      VitalBridgeConfig config, Store store, Clock clock, Map<String, BooleanSupplier> adapters) {
+    return HttpApi.start(config(config.http()), store, clock, adapters, operations(config));
+  }
+
+  /**
+   * Reprocessing and dry runs read the templates and terminology from disk on each call, so an
+   * operator fixes a mapping and reprocesses without a restart (the live pipeline keeps the mapping
+   * it started with until then).
+   */
+  static Operations operations(VitalBridgeConfig config) {
+    return new Operations(
+        () ->
+            Engine.processor(
+                config,
+                TerminologyLoader.load(config.harmonizer().terminology()),
+                Files.isDirectory(config.templates())
+                    ? TemplateLoader.loadDirectory(config.templates())
+                    : TemplateLoader.loadFiles(List.of())),
+        config.templates(),
+        Engine.storeConfig(config).destinations());
   }
 }

@@ -140,6 +140,38 @@ public final class MeasurementQueries {
     }
   }
 
+  /** Measurements received at or after {@code since}, per adapter (rates for the console). */
+  public java.util.Map<String, Long> receivedPerAdapter(Instant since) {
+    return receivedPer("COALESCE(adapter, '')", since);
+  }
+
+  /** Measurements received at or after {@code since}, per device. */
+  public java.util.Map<String, Long> receivedPerDevice(Instant since) {
+    return receivedPer("device", since);
+  }
+
+  private java.util.Map<String, Long> receivedPer(String column, Instant since) {
+    String sql =
+        "SELECT "
+            + column
+            + ", COUNT(*) FROM measurement WHERE received_at >= ? GROUP BY "
+            + column
+            + " ORDER BY 1";
+    try (Connection c = db.connection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, Times.micros(since));
+      java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("rate query failed: " + e.getMessage(), e);
+    }
+  }
+
   public long count() {
     try (Connection c = db.connection();
         PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM measurement");

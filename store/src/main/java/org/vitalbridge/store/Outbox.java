@@ -29,7 +29,8 @@ public final class Outbox {
   /**
    * The next entries due for {@code destination}, in journal order. Delivery is head-of-line: while
    * the oldest undelivered entry waits out its backoff nothing behind it is due, so a destination
-   * receives everything in order (dead-lettered entries step aside).
+   * receives everything in order (dead-lettered entries step aside). A paused destination has
+   * nothing due.
    */
   public List<OutboxEntry> due(String destination, int limit) {
     String sql =
@@ -40,6 +41,9 @@ public final class Outbox {
     long now = Times.micros(clock.instant());
     try (Connection c = db.connection();
         PreparedStatement ps = c.prepareStatement(sql)) {
+      if (pausedAt(c, destination) != null) {
+        return List.of();
+      }
       ps.setString(1, destination);
       ps.setInt(2, limit);
       List<OutboxEntry> out = new ArrayList<>();
@@ -162,6 +166,132 @@ public final class Outbox {
                     + " state = 'dead'")) {
       ps.setString(1, destination);
       return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException("outbox update failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Pauses a destination: nothing is due for it until {@link #resume}, while new measurements keep
+   * queueing. Returns false when it was paused already (the first pause and its reason stay).
+   */
+  public boolean pause(String destination, String reason) {
+    String sql =
+        "INSERT INTO destination_pause (destination, paused_at, reason) VALUES (?, ?, ?)"
+            + " ON CONFLICT (destination) DO NOTHING";
+    return write(
+            sql,
+            ps -> {
+              ps.setString(1, destination);
+              ps.setLong(2, Times.micros(clock.instant()));
+              ps.setString(3, reason);
+            })
+        > 0;
+  }
+
+  /** Resumes a paused destination; returns false when it was not paused. */
+  public boolean resume(String destination) {
+    return write(
+            "DELETE FROM destination_pause WHERE destination = ?",
+            ps -> ps.setString(1, destination))
+        > 0;
+  }
+
+  /** Destinations with an outbox row or a pause, sorted by name. */
+  public List<String> destinations() {
+    try (Connection c = db.connection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT destination FROM outbox GROUP BY destination UNION SELECT destination"
+                    + " FROM destination_pause ORDER BY 1")) {
+      List<String> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("outbox read failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Backlog, failures, dead letters, last error and last delivery of {@code destination}. */
+  public DestinationStatus status(String destination) {
+    String counts =
+        "SELECT COALESCE(SUM(CASE WHEN state IN ('pending', 'failed') THEN 1 ELSE 0 END), 0),"
+            + " COALESCE(SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END), 0),"
+            + " COALESCE(SUM(CASE WHEN state = 'dead' THEN 1 ELSE 0 END), 0),"
+            + " COALESCE(SUM(CASE WHEN state = 'delivered' THEN 1 ELSE 0 END), 0),"
+            + " MAX(delivered_at) FROM outbox WHERE destination = ?";
+    String lastError =
+        "SELECT last_error FROM outbox WHERE destination = ? AND last_error IS NOT NULL"
+            + " ORDER BY seq DESC LIMIT 1";
+    try (Connection c = db.connection()) {
+      long[] n = new long[4];
+      Long delivered;
+      try (PreparedStatement ps = c.prepareStatement(counts)) {
+        ps.setString(1, destination);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          for (int i = 0; i < 4; i++) {
+            n[i] = rs.getLong(i + 1);
+          }
+          long d = rs.getLong(5);
+          delivered = rs.wasNull() ? null : d;
+        }
+      }
+      String error = null;
+      try (PreparedStatement ps = c.prepareStatement(lastError)) {
+        ps.setString(1, destination);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            error = rs.getString(1);
+          }
+        }
+      }
+      Pause pause = pausedAt(c, destination);
+      return new DestinationStatus(
+          destination,
+          n[0],
+          n[1],
+          n[2],
+          n[3],
+          error,
+          delivered == null ? null : Times.instant(delivered),
+          pause == null ? null : pause.at(),
+          pause == null ? null : pause.reason());
+    } catch (SQLException e) {
+      throw new StoreException("outbox read failed: " + e.getMessage(), e);
+    }
+  }
+
+  private record Pause(java.time.Instant at, String reason) {}
+
+  private static Pause pausedAt(Connection c, String destination) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT paused_at, reason FROM destination_pause WHERE destination = ?")) {
+      ps.setString(1, destination);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? new Pause(Times.instant(rs.getLong(1)), rs.getString(2)) : null;
+      }
+    }
+  }
+
+  private interface Binder {
+    void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  private int write(String sql, Binder binder) {
+    try (Connection c = db.connection()) {
+      return db.write(
+          () -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+              binder.bind(ps);
+              return ps.executeUpdate();
+            }
+          });
     } catch (SQLException e) {
       throw new StoreException("outbox update failed: " + e.getMessage(), e);
     }

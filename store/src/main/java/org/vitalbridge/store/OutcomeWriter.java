@@ -53,7 +53,8 @@ final class OutcomeWriter {
       "INSERT INTO outbox (destination, measurement_id, raw_seq) VALUES (?, ?, ?)"
           + " ON CONFLICT (destination, measurement_id) DO NOTHING";
   private static final String RESOLVE_QUARANTINE =
-      "UPDATE quarantine SET resolved_at = ? WHERE raw_seq = ? AND resolved_at IS NULL";
+      "UPDATE quarantine SET resolved_at = ?, resolution = 'reprocessed' WHERE raw_seq = ? AND"
+          + " resolved_at IS NULL";
   private static final String INSERT_QUARANTINE =
       "INSERT INTO quarantine (raw_seq, raw_id, stage, reason, field, detail, created_at)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?)";

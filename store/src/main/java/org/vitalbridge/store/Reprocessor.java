@@ -39,6 +39,34 @@ public final class Reprocessor {
   }
 
   /**
+   * Re-runs the given journaled messages (by journal position), whatever their state: an operator
+   * retrying chosen quarantine entries after a fix. Unknown positions are skipped.
+   */
+  public ReprocessReport messages(MessageProcessor processor, java.util.Collection<Long> rawSeqs) {
+    List<Long> seqs = rawSeqs.stream().distinct().sorted().toList();
+    if (seqs.isEmpty()) {
+      return new ReprocessReport(0, 0, 0);
+    }
+    if (seqs.size() > 1000) {
+      throw new IllegalArgumentException("at most 1000 messages per reprocess call");
+    }
+    String marks = String.join(", ", java.util.Collections.nCopies(seqs.size(), "?"));
+    return run(
+        processor,
+        "SELECT "
+            + RawMessages.COLUMNS
+            + " FROM raw_message r WHERE r.seq > ? AND r.seq IN ("
+            + marks
+            + ") ORDER BY r.seq LIMIT "
+            + BATCH,
+        ps -> {
+          for (int i = 0; i < seqs.size(); i++) {
+            ps.setLong(i + 2, seqs.get(i));
+          }
+        });
+  }
+
+  /**
    * Re-runs the messages received in [from, to); with a device, only those that produced a
    * measurement of that device or that the device sent (its authenticated identity or source).
    */

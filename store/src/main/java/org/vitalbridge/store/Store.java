@@ -26,6 +26,7 @@ public final class Store implements AutoCloseable {
   private final Ingestor ingestor;
   private final Devices devices;
   private final IdempotencyKeys idempotency;
+  private final RawMessageSearch rawMessages;
 
   private Store(
       StoreConfig config, MessageProcessor processor, Clock clock, RetentionPolicy policy) {
@@ -37,7 +38,7 @@ public final class Store implements AutoCloseable {
     this.pipeline = new PipelineWorker(db, processor, writer, clock);
     this.journal = new Journal(db, config, pipeline::signal);
     this.measurements = new MeasurementQueries(db);
-    this.quarantine = new Quarantine(db);
+    this.quarantine = new Quarantine(db, clock);
     this.outbox = new Outbox(db, clock);
     this.idempotency = new IdempotencyKeys(db, clock);
     this.retention = new Retention(db, clock, policy, idempotency);
@@ -49,6 +50,7 @@ public final class Store implements AutoCloseable {
     this.negativeAcks = new NegativeAcks(db, clock);
     this.ingestor = new Ingestor(journal, processor);
     this.devices = new Devices(db);
+    this.rawMessages = new RawMessageSearch(db);
   }
 
   /**
@@ -89,6 +91,11 @@ public final class Store implements AutoCloseable {
 
   public MeasurementQueries measurements() {
     return measurements;
+  }
+
+  /** Journaled messages by device, time and state (operators, the console). */
+  public RawMessageSearch rawMessages() {
+    return rawMessages;
   }
 
   public Quarantine quarantine() {

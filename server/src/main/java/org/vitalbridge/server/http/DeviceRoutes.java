@@ -3,24 +3,35 @@ package org.vitalbridge.server.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import org.vitalbridge.store.Devices;
+import org.vitalbridge.store.Store;
 
 /**
  * {@code GET /api/v1/devices} and {@code GET /api/v1/devices/{id}}: the devices VitalBridge has
  * heard from, with presence (online/offline, when and why: MQTT connect, disconnect, will) and last
- * seen. Device ids are not patient data; what a device measured is not shown here.
+ * seen, plus its rate (measurements per minute over the last five minutes) and its open rejections
+ * (where the message names the device). Device ids are not patient data; what a device measured is
+ * not shown here.
  */
 final class DeviceRoutes {
+  private final Store store;
   private final Devices devices;
+  private final Clock clock;
 
-  DeviceRoutes(Devices devices) {
-    this.devices = devices;
+  DeviceRoutes(Store store, Clock clock) {
+    this.store = store;
+    this.devices = store.devices();
+    this.clock = clock;
   }
 
   void list(Context ctx) {
     ArrayNode out = Json.MAPPER.createArrayNode();
-    devices.list().forEach(d -> out.add(json(d)));
+    Map<String, Long> received = received();
+    Map<String, Long> rejected = store.quarantine().openPerDevice();
+    devices.list().forEach(d -> out.add(json(d, received, rejected)));
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.set("devices", out);
     ctx.contentType("application/json");
@@ -42,10 +53,15 @@ final class DeviceRoutes {
                             ctx.path())
                         .raise());
     ctx.contentType("application/json");
-    ctx.result(Json.bytes(json(d)));
+    ctx.result(Json.bytes(json(d, received(), store.quarantine().openPerDevice())));
   }
 
-  private static ObjectNode json(Devices.DeviceState d) {
+  private Map<String, Long> received() {
+    return store.measurements().receivedPerDevice(clock.instant().minus(FlowRoutes.WINDOW));
+  }
+
+  private static ObjectNode json(
+      Devices.DeviceState d, Map<String, Long> received, Map<String, Long> rejected) {
     ObjectNode o = Json.MAPPER.createObjectNode();
     o.put("id", d.id());
     o.put("adapter", d.adapter());
@@ -57,6 +73,8 @@ final class DeviceRoutes {
     } else {
       o.put("stateReason", d.stateReason());
     }
+    o.put("perMinute", FlowRoutes.perMinute(received.getOrDefault(d.id(), 0L)));
+    o.put("openRejections", rejected.getOrDefault(d.id(), 0L));
     return o;
   }
 

@@ -1,11 +1,12 @@
 package org.vitalbridge.server.http;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,24 +25,15 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vitalbridge.store.Store;
-import org.vitalbridge.store.StoreUsage;
 
 /**
- * The HTTP API (Javalin on Jetty 12), plain or TLS 1.3:
+ * The HTTP API (Javalin on Jetty 12), plain or TLS 1.3: ingest (answered after the journal commit,
+ * {@link IngestEndpoint}, {@link SocketIngest}), the live stream ({@link LiveStream}), the operator
+ * endpoints (devices, measurements, rejections, raw messages, destinations, associations,
+ * templates, flow), health and metrics, the OpenAPI document and the web console ({@link Console}).
+ * Every route, with its intended role, is listed in one table: {@link ApiRoutes}.
  *
- * <ul>
- *   <li>{@code POST /api/v1/ingest/{template}} and {@code …/{template}/batch}: ingest, answered
- *       after the journal commit ({@link IngestEndpoint});
- *   <li>{@code GET /api/v1/stream} (WebSocket): live measurements ({@link LiveStream});
- *   <li>{@code GET /api/v1/ingest/{template}/ws} (WebSocket): ingest frame by frame ({@link
- *       SocketIngest});
- *   <li>{@code GET /api/v1/devices[/{id}]}: devices heard from, presence and last seen;
- *   <li>{@code GET /metrics}: Prometheus text format ({@link Metrics});
- *   <li>{@code GET /health}: store figures and the state of each adapter; {@code /health/live} and
- *       {@code /health/ready} (every adapter up) for orchestrators.
- * </ul>
- *
- * Every error is an RFC 9457 {@code application/problem+json} body.
+ * <p>Every error is an RFC 9457 {@code application/problem+json} body.
  */
 public final class HttpApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
@@ -51,13 +43,16 @@ public final class HttpApi implements AutoCloseable {
   private final Metrics metrics;
   private final ExecutorService answers;
   private final ScheduledExecutorService timer;
+  private final List<ApiRoute> routes;
 
   private HttpApi(
       Javalin app,
       LiveStream stream,
       Metrics metrics,
       ExecutorService answers,
-      ScheduledExecutorService timer) {
+      ScheduledExecutorService timer,
+      List<ApiRoute> routes) {
+    this.routes = routes;
     this.app = app;
     this.stream = stream;
     this.metrics = metrics;
@@ -66,11 +61,22 @@ public final class HttpApi implements AutoCloseable {
   }
 
   /**
-   * Starts listening. {@code adapters} are reported by {@code /health} (name → running); the answer
-   * is {@code 503} with status {@code DEGRADED} when one is not.
+   * Starts listening without a mapping (reprocessing and dry runs answer 503). {@code adapters} are
+   * reported by {@code /health} (name → running); the answer is {@code 503} with status {@code
+   * DEGRADED} when one is not.
    */
   public static HttpApi start(
       HttpApiConfig config, Store store, Clock clock, Map<String, BooleanSupplier> adapters) {
+    return start(config, store, clock, adapters, Operations.none());
+  }
+
+  /** Starts listening; {@code ops} serves reprocessing, templates and destinations. */
+  public static HttpApi start(
+      HttpApiConfig config,
+      Store store,
+      Clock clock,
+      Map<String, BooleanSupplier> adapters,
+      Operations ops) {
     config.validate();
     int journalLimit = store.journal().maxPayloadBytes();
     int payloadLimit = config.payloadLimit(journalLimit);
@@ -92,7 +98,22 @@ public final class HttpApi implements AutoCloseable {
     SocketIngest socketIngest =
         new SocketIngest(ingest, metrics, answers, timer, payloadLimit, config.streamQueueSize());
     Map<String, BooleanSupplier> components = new LinkedHashMap<>(adapters);
-    DeviceRoutes devices = new DeviceRoutes(store.devices());
+    DestinationRoutes destinations = new DestinationRoutes(store, ops);
+    List<ApiRoute> routes =
+        ApiRoutes.table(
+            new ApiRoutes.Endpoints(
+                new Probes(store, components, metrics),
+                endpoint,
+                socketIngest,
+                stream,
+                new DeviceRoutes(store, clock),
+                new MeasurementRoutes(store, clock),
+                new RejectionRoutes(store, ops),
+                new RawMessageRoutes(store, clock),
+                destinations,
+                new AssociationRoutes(store, clock),
+                new TemplateRoutes(ops, clock),
+                new FlowRoutes(store, clock, components, destinations)));
     Javalin app =
         Javalin.create(
             c -> {
@@ -103,19 +124,19 @@ public final class HttpApi implements AutoCloseable {
               if (config.tls() != null) {
                 c.jetty.addConnector((server, http) -> tlsConnector(server, http, config));
               }
-              c.routes.get("/health", ctx -> health(ctx, store, components));
-              c.routes.get("/health/live", ctx -> probe(ctx, true));
-              c.routes.get(
-                  "/metrics",
-                  ctx -> ctx.contentType(Metrics.CONTENT_TYPE).result(metrics.scrape()));
-              c.routes.get("/health/ready", ctx -> probe(ctx, ready(components)));
-              c.routes.get("/api/v1/devices", devices::list);
-              c.routes.get("/api/v1/devices/{id}", devices::one);
-              c.routes.post("/api/v1/ingest/{template}", endpoint::single);
-              c.routes.post("/api/v1/ingest/{template}/batch", endpoint::batch);
+              Console.register(c);
               c.routes.wsBeforeUpgrade("/api/v1/ingest/{template}/ws", socketIngest::beforeUpgrade);
-              c.routes.ws("/api/v1/ingest/{template}/ws", socketIngest::configure);
-              c.routes.ws("/api/v1/stream", stream::configure);
+              for (ApiRoute r : routes) {
+                if (r.socket() != null) {
+                  c.routes.ws(r.path(), r.socket(), r.role());
+                } else {
+                  c.routes.addHttpHandler(
+                      r.method().equals("POST") ? HandlerType.POST : HandlerType.GET,
+                      r.path(),
+                      r.handler(),
+                      r.role());
+                }
+              }
               c.routes.exception(
                   Problem.Raised.class,
                   (e, ctx) -> {
@@ -156,6 +177,17 @@ public final class HttpApi implements AutoCloseable {
                               ctx.path()));
                     }
                   });
+              c.routes.error(
+                  405,
+                  ctx ->
+                      problem(
+                          ctx,
+                          Problem.of(
+                              "method-not-allowed",
+                              "Method not allowed",
+                              405,
+                              ctx.method() + " is not allowed on " + ctx.path(),
+                              ctx.path())));
             });
     try {
       app.start();
@@ -175,15 +207,20 @@ public final class HttpApi implements AutoCloseable {
           e);
     }
     log.info(
-        "HTTP API on {}://{}:{}/ (ingest, stream, health)",
+        "HTTP API on {}://{}:{}/ (ingest, stream, operations, console at /console)",
         config.tls() == null ? "http" : "https",
         config.host(),
         app.port());
-    return new HttpApi(app, stream, metrics, answers, timer);
+    return new HttpApi(app, stream, metrics, answers, timer, routes);
   }
 
   public int port() {
     return app.port();
+  }
+
+  /** The route table this API serves (method, path, intended role). */
+  List<ApiRoute> routes() {
+    return routes;
   }
 
   /** Live-stream subscribers connected now. */
@@ -234,42 +271,6 @@ public final class HttpApi implements AutoCloseable {
     connector.setHost(config.host());
     connector.setPort(config.port());
     return connector;
-  }
-
-  private static void health(Context ctx, Store store, Map<String, BooleanSupplier> components) {
-    StoreUsage u = store.retention().usage();
-    ObjectNode body = Json.MAPPER.createObjectNode();
-    boolean up = true;
-    ObjectNode adapters = Json.MAPPER.createObjectNode();
-    for (Map.Entry<String, BooleanSupplier> e : components.entrySet()) {
-      boolean running = e.getValue().getAsBoolean();
-      adapters.put(e.getKey(), running ? "UP" : "DOWN");
-      up &= running;
-    }
-    body.put("status", up ? "UP" : "DEGRADED");
-    body.set("adapters", adapters);
-    body.put("journalBacklog", store.journal().backlog());
-    body.put("rawMessages", u.rawCount());
-    body.put("measurements", u.measurementCount());
-    body.put("openQuarantine", u.openQuarantine());
-    body.put("pendingOutbox", u.pendingOutbox());
-    body.put("storeBytes", u.fileBytes());
-    body.put("overCap", u.overCap());
-    ctx.status(up ? 200 : 503);
-    ctx.contentType("application/json");
-    ctx.result(Json.bytes(body));
-  }
-
-  /** Every adapter listening or connected (the store is open while this API runs). */
-  private static boolean ready(Map<String, BooleanSupplier> components) {
-    return components.values().stream().allMatch(BooleanSupplier::getAsBoolean);
-  }
-
-  /** A liveness or readiness probe: 200 {@code {"status":"UP"}} or 503 {@code DOWN}. */
-  private static void probe(Context ctx, boolean up) {
-    ctx.status(up ? 200 : 503);
-    ctx.contentType("application/json");
-    ctx.result(up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
   }
 
   private static void problem(Context ctx, Problem p) {

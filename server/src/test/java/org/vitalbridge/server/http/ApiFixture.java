@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import java.util.zip.GZIPOutputStream;
 import org.vitalbridge.core.harmonize.Harmonizer;
@@ -53,13 +54,18 @@ final class ApiFixture implements AutoCloseable {
   static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   static final Instant NOW = Instant.parse("2026-11-24T10:16:00Z");
   static final ObjectMapper JSON = new ObjectMapper();
-  static final MessageProcessor PROCESSOR = processor();
+  static final Path TEMPLATES = ROOT.resolve("config").resolve("templates");
+  static final MessageProcessor PROCESSOR = processor(TEMPLATES);
 
   final Path dir;
   final StoreConfig storeConfig;
   final Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), NOW));
   final Store store;
   final HttpApi api;
+
+  /** The mapping reprocessing and dry runs use: swap it to simulate a fix on disk. */
+  final AtomicReference<MessageProcessor> mapping = new AtomicReference<>(PROCESSOR);
+
   final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -78,7 +84,8 @@ final class ApiFixture implements AutoCloseable {
               config.apply(HttpApiConfig.defaults().withAddress("127.0.0.1", 0)),
               store,
               clock,
-              Map.of());
+              Map.of(),
+              new Operations(mapping::get, TEMPLATES, storeConfig.destinations()));
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -122,11 +129,10 @@ final class ApiFixture implements AutoCloseable {
         .withSqliteSynchronous("NORMAL");
   }
 
-  static MessageProcessor processor() {
+  /** The shipped terminology with the templates of {@code templates}. */
+  static MessageProcessor processor(Path templates) {
     return new MessageProcessor(
-        List.of(
-            new JsonTemplateDecoder(
-                TemplateLoader.loadDirectory(ROOT.resolve("config").resolve("templates")))),
+        List.of(new JsonTemplateDecoder(TemplateLoader.loadDirectory(templates))),
         new Harmonizer(
             TerminologyLoader.shipped(), UnitResolver.shipped(), HarmonizerSettings.DEFAULTS));
   }
@@ -181,6 +187,39 @@ final class ApiFixture implements AutoCloseable {
 
   static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60)).GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** POSTs a JSON body (or none when {@code json} is null). */
+  HttpResponse<byte[]> postJson(String path, String json) throws IOException, InterruptedException {
+    return post(path, "application/json", json == null ? new byte[0] : utf8(json));
+  }
+
+  /**
+   * A copy of the shipped templates in {@code dir} plus the ACME bedside template again under the
+   * id {@code id}: the "fixed" mapping for a payload that was sent to a template not yet installed.
+   */
+  static Path templatesWith(Path dir, String id) {
+    try {
+      Files.createDirectories(dir);
+      try (var files = Files.list(TEMPLATES)) {
+        for (Path f : files.toList()) {
+          Files.copy(f, dir.resolve(f.getFileName()));
+        }
+      }
+      String acme = Files.readString(TEMPLATES.resolve("10-acme-bedside.yaml"));
+      Files.writeString(
+          dir.resolve("90-" + id + ".yaml"),
+          acme.replaceFirst("(?m)^template:\\s*\\S+", "template: " + id));
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   URI uri(String path) {
