@@ -20,11 +20,16 @@ import org.vitalbridge.core.mapping.TemplateLoader;
 import org.vitalbridge.core.mapping.TemplateSet;
 import org.vitalbridge.core.pipeline.JsonTemplateDecoder;
 import org.vitalbridge.core.pipeline.MessageProcessor;
+import org.vitalbridge.core.pipeline.PayloadDecoder;
 import org.vitalbridge.core.terminology.Terminology;
 import org.vitalbridge.core.terminology.TerminologyLoader;
 import org.vitalbridge.core.units.UcumUnits;
 import org.vitalbridge.core.units.UnitAliases;
 import org.vitalbridge.core.units.UnitResolver;
+import org.vitalbridge.devices.phd.PhdListener;
+import org.vitalbridge.devices.serial.SerialIngest;
+import org.vitalbridge.devices.serial.SerialPortConfig;
+import org.vitalbridge.devices.serial.SerialProtocols;
 import org.vitalbridge.fhir.FhirDestination;
 import org.vitalbridge.hl7v2.Hl7Destination;
 import org.vitalbridge.hl7v2.MllpListener;
@@ -48,6 +53,8 @@ public final class Engine implements AutoCloseable {
   private final Hl7Destination hl7;
   private final MqttWiring.Supervised mqtt;
   private final HttpApi http;
+  private final PhdListener phd;
+  private final List<SerialIngest> serial;
 
   private Engine(
       Store store,
@@ -57,7 +64,9 @@ public final class Engine implements AutoCloseable {
       MllpListener mllp,
       Hl7Destination hl7,
       MqttWiring.Supervised mqtt,
-      HttpApi http) {
+      HttpApi http,
+      PhdListener phd,
+      List<SerialIngest> serial) {
     this.store = store;
     this.scheduler = scheduler;
     this.templateCount = templateCount;
@@ -66,12 +75,16 @@ public final class Engine implements AutoCloseable {
     this.hl7 = hl7;
     this.mqtt = mqtt;
     this.http = http;
+    this.phd = phd;
+    this.serial = List.copyOf(serial);
   }
 
   public static Engine start(VitalBridgeConfig config, Clock clock) {
     Terminology terminology = TerminologyLoader.load(config.harmonizer().terminology());
     TemplateSet templates = templates(config);
-    MessageProcessor processor = processor(config, terminology, templates);
+    SerialProtocols protocols = DevicesWiring.protocols(config.devices());
+    List<SerialPortConfig> serialPorts = DevicesWiring.serialPorts(config.devices(), protocols);
+    MessageProcessor processor = processor(config, terminology, templates, protocols);
     VitalBridgeConfig.Retention r = config.retention();
     Store store =
         Store.open(
@@ -127,6 +140,13 @@ public final class Engine implements AutoCloseable {
         hl7 = Hl7Wiring.destination(config.hl7().destination(), store, clock);
         started.add(hl7);
       }
+      PhdListener phd = null;
+      if (config.devices().phd().enabled()) {
+        phd = DevicesWiring.startPhd(config.devices().phd(), store, clock);
+        started.add(phd);
+      }
+      List<SerialIngest> serial = DevicesWiring.startSerial(serialPorts, protocols, store, clock);
+      started.addAll(serial);
       MqttWiring.Supervised mqtt = MqttWiring.start(config.mqtt(), store, clock, scheduler);
       Map<String, BooleanSupplier> adapters = new LinkedHashMap<>();
       if (mllp != null) {
@@ -136,8 +156,16 @@ public final class Engine implements AutoCloseable {
         started.add(mqtt);
         adapters.put("mqtt", mqtt::up);
       }
+      if (phd != null) {
+        adapters.put("phd", () -> true);
+      }
+      for (SerialIngest port : serial) {
+        // A pulled cable is a device problem, not the engine's: reported, reconnected by itself.
+        adapters.put("serial:" + port.port(), port::connected);
+      }
       HttpApi http = HttpWiring.start(config, store, clock, adapters);
-      return new Engine(store, scheduler, templates.size(), fhir, mllp, hl7, mqtt, http);
+      return new Engine(
+          store, scheduler, templates.size(), fhir, mllp, hl7, mqtt, http, phd, serial);
     } catch (RuntimeException e) {
       // What started before the failure is stopped again, so a failed start leaves no listener
       // bound and the store's lock released.
@@ -164,6 +192,14 @@ public final class Engine implements AutoCloseable {
   /** Decoders and harmonizer from configuration; template and terminology errors stop startup. */
   static MessageProcessor processor(
       VitalBridgeConfig config, Terminology terminology, TemplateSet templates) {
+    return processor(config, terminology, templates, DevicesWiring.protocols(config.devices()));
+  }
+
+  private static MessageProcessor processor(
+      VitalBridgeConfig config,
+      Terminology terminology,
+      TemplateSet templates,
+      SerialProtocols protocols) {
     VitalBridgeConfig.Harmonizer h = config.harmonizer();
     Map<String, ZoneId> zones = new HashMap<>();
     h.deviceZones().forEach((device, zone) -> zones.put(device, ZoneId.of(zone)));
@@ -175,11 +211,10 @@ public final class Engine implements AutoCloseable {
                 h.futureTolerance(),
                 h.defaultZone() == null ? null : ZoneId.of(h.defaultZone()),
                 zones));
-    return new MessageProcessor(
-        List.of(
-            new JsonTemplateDecoder(templates),
-            new org.vitalbridge.hl7v2.Pcd01Decoder(Hl7Wiring.charset(config.hl7().mllp()))),
-        harmonizer);
+    List<PayloadDecoder> decoders = new ArrayList<>(DevicesWiring.decoders(protocols));
+    decoders.add(new JsonTemplateDecoder(templates));
+    decoders.add(new org.vitalbridge.hl7v2.Pcd01Decoder(Hl7Wiring.charset(config.hl7().mllp())));
+    return new MessageProcessor(decoders, harmonizer);
   }
 
   static StoreConfig storeConfig(VitalBridgeConfig config) {
@@ -233,6 +268,11 @@ public final class Engine implements AutoCloseable {
     return http.port();
   }
 
+  /** The IEEE 11073-20601 listener's port, or -1 when it is disabled. */
+  public int phdPort() {
+    return phd == null ? -1 : phd.port();
+  }
+
   /** The MLLP listener's port, or -1 when it is disabled. */
   public int mllpPort() {
     return mllp == null ? -1 : mllp.port();
@@ -241,6 +281,12 @@ public final class Engine implements AutoCloseable {
   @Override
   public void close() {
     http.close();
+    for (SerialIngest port : serial) {
+      port.close();
+    }
+    if (phd != null) {
+      phd.close();
+    }
     if (mqtt != null) {
       mqtt.close();
     }

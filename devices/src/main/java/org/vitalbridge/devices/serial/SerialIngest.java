@@ -15,9 +15,11 @@ import org.vitalbridge.store.Store;
 public final class SerialIngest implements AutoCloseable {
   private final SerialReader reader;
   private final Thread thread;
+  private final String port;
 
   private SerialIngest(SerialReader reader, String port) {
     this.reader = reader;
+    this.port = port;
     this.thread = new Thread(reader, "vitalbridge-serial-" + port);
     this.thread.setDaemon(true);
   }
@@ -58,6 +60,11 @@ public final class SerialIngest implements AutoCloseable {
         new SerialIngest(new SerialReader(config, opener, ingestor, clock), config.port());
     ingest.thread.start();
     return ingest;
+  }
+
+  /** The port's name, as configured. */
+  public String port() {
+    return port;
   }
 
   /** Whether the port is open now. */

@@ -14,7 +14,8 @@ public record VitalBridgeConfig(
     Http http,
     Fhir fhir,
     Hl7 hl7,
-    Mqtt mqtt) {
+    Mqtt mqtt,
+    Devices devices) {
 
   /**
    * @param postgresqlPassword from the environment ({@code VITALBRIDGE_STORE_POSTGRESQLPASSWORD})
@@ -186,4 +187,27 @@ public record VitalBridgeConfig(
       Path privateKeyFile,
       String clientSecret,
       String bearerToken) {}
+
+  /**
+   * Device protocols (module devices).
+   *
+   * @param serial one entry per serial port: keys as in {@code SerialPortConfig} (port, baud,
+   *     dataBits, parity, stopBits, flowControl, protocol, deviceId, readTimeout,
+   *     reconnectInterval, maxLineBytes)
+   * @param serialProtocols extra line-protocol spec files (YAML) beside the shipped ones
+   * @param phd the IEEE 11073-20601 manager's TCP listener
+   */
+  public record Devices(List<Map<String, String>> serial, List<Path> serialProtocols, Phd phd) {}
+
+  /**
+   * @param zone zone for agents' absolute time stamps; null leaves them to each device's zone
+   */
+  public record Phd(
+      boolean enabled,
+      String host,
+      int port,
+      Duration idleTimeout,
+      String zone,
+      int maxConnections,
+      Duration commitTimeout) {}
 }
