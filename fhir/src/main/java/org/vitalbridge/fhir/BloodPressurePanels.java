@@ -73,6 +73,11 @@ final class BloodPressurePanels {
 
   private BloodPressurePanels() {}
 
+  /** Whether a measurement of this MDC code can be part of a panel. */
+  static boolean isMember(int mdc) {
+    return FAMILY.containsKey(mdc);
+  }
+
   /** Splits measurements into complete panels and the rest (in their original order). */
   static Grouping group(List<Measurement> measurements) {
     Map<String, Map<Role, Measurement>> candidates = new LinkedHashMap<>();

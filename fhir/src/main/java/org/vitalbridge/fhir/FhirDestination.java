@@ -23,9 +23,11 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vitalbridge.core.model.Measurement;
 import org.vitalbridge.store.DeliveryLoop;
 import org.vitalbridge.store.Outbox;
 import org.vitalbridge.store.OutboxEntry;
+import org.vitalbridge.store.StoredMeasurement;
 
 /**
  * Delivers a destination's outbox to a FHIR R4 server as transaction Bundles, in journal order.
@@ -172,6 +174,38 @@ public final class FhirDestination implements AutoCloseable {
     return new ArrayList<>(groups.values());
   }
 
+  private static java.util.Set<java.util.UUID> updated(List<OutboxEntry> batch) {
+    return batch.stream()
+        .filter(OutboxEntry::isUpdate)
+        .map(e -> e.measurement().id())
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  /**
+   * The batch's measurements, plus — for a blood-pressure member queued again on its own (one
+   * member retracted or corrected) — the other members of its reading as stored: the server holds
+   * them as one panel Observation, which must be rebuilt whole (and so updated) rather than the
+   * changed member arriving as a separate Observation beside an unchanged panel.
+   */
+  private List<Measurement> withPanelCompanions(List<OutboxEntry> batch) {
+    List<Measurement> out = new ArrayList<>();
+    java.util.Set<java.util.UUID> present = new java.util.HashSet<>();
+    for (OutboxEntry e : batch) {
+      out.add(e.measurement().toMeasurement());
+      present.add(e.measurement().id());
+    }
+    for (OutboxEntry e : batch) {
+      if (e.isUpdate() && BloodPressurePanels.isMember(e.measurement().mdc())) {
+        for (StoredMeasurement companion : outbox.companions(e)) {
+          if (BloodPressurePanels.isMember(companion.mdc()) && present.add(companion.id())) {
+            out.add(companion.toMeasurement());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   private enum Result {
     DELIVERED,
     RETRY,
@@ -184,13 +218,7 @@ public final class FhirDestination implements AutoCloseable {
   /** One transaction; on failure the entries are rescheduled unless the server refused them. */
   private Result send(List<OutboxEntry> batch) {
     // An entry queued again (new status, other patient) may exist on the server: update it.
-    Bundle bundle =
-        mapper.transaction(
-            batch.stream().map(e -> e.measurement().toMeasurement()).toList(),
-            batch.stream()
-                .filter(OutboxEntry::isUpdate)
-                .map(e -> e.measurement().id())
-                .collect(java.util.stream.Collectors.toSet()));
+    Bundle bundle = mapper.transaction(withPanelCompanions(batch), updated(batch));
     lastWait = null;
     try {
       post(bundle);

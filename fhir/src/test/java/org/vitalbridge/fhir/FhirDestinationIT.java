@@ -315,6 +315,42 @@ class FhirDestinationIT {
   }
 
   @Test
+  void retractingOneMemberOfABloodPressureReadingRetractsItsPanelNotALooseObservation()
+      throws Exception {
+    journal(bloodPressure("BP-1", T0, 120, 80, 93), T0.plusSeconds(1));
+    drain(3);
+    FhirDestination destination = destination(FHIR, 50);
+    assertThat(destination.deliverOnce()).isEqualTo(3);
+    Observation panel = single(fhir.observations());
+    String resource = panel.getIdElement().getIdPart();
+
+    // The monitor retracts the systolic value alone (HL7 OBX-11 W on that row).
+    store
+        .journal()
+        .append(
+            FhirTestPipeline.withStatus(
+                "raw-w",
+                "BP-1",
+                T0,
+                "MDC_PRESS_BLD_NONINV_SYS",
+                "120",
+                "mm[Hg]",
+                "entered-in-error",
+                T0.plusSeconds(30)))
+        .get(10, TimeUnit.SECONDS);
+    store.pipeline().drain();
+    assertThat(destination.deliverOnce()).isEqualTo(1);
+
+    Observation retracted = single(fhir.observations());
+    assertThat(retracted.getIdElement().getIdPart()).as("the same panel").isEqualTo(resource);
+    assertThat(retracted.getMeta().getVersionId()).isEqualTo("2");
+    assertThat(retracted.getStatus()).isEqualTo(Observation.ObservationStatus.ENTEREDINERROR);
+    assertThat(components(retracted)).containsExactly("8480-6=120", "8462-4=80", "8478-0=93");
+    assertThat(outbox.backlog(FHIR)).isZero();
+    assertEveryReferenceResolves();
+  }
+
+  @Test
   void aBloodPressureCycleIsOnePanelEvenWhenItStraddlesABatchBoundary() throws Exception {
     journalReading("MON-1", T0, 0);
     journal(bloodPressure("BP-1", T0, 120, 80, 93), T0.plusSeconds(1));

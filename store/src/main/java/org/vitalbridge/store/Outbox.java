@@ -65,6 +65,40 @@ public final class Outbox {
     }
   }
 
+  /**
+   * The other measurements stored from the same raw message for the same device and observation
+   * time as {@code entry}'s: what a destination that combines readings into one resource (a
+   * blood-pressure panel) sends again with a changed member, so that resource is rebuilt whole
+   * instead of the member going out alone.
+   */
+  public List<StoredMeasurement> companions(OutboxEntry entry) {
+    StoredMeasurement m = entry.measurement();
+    if (m.rawId() == null) {
+      return List.of();
+    }
+    String sql =
+        "SELECT "
+            + MeasurementQueries.COLUMNS
+            + " FROM measurement WHERE raw_id = ? AND device = ? AND observed_at = ? AND id <> ?"
+            + " ORDER BY mdc";
+    try (Connection c = db.connection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, m.rawId());
+      ps.setString(2, m.device());
+      ps.setLong(3, Times.micros(m.observedAt()));
+      ps.setString(4, m.id().toString());
+      List<StoredMeasurement> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(StoredMeasurements.at(rs, 1));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("outbox read failed: " + e.getMessage(), e);
+    }
+  }
+
   /** When the head of the destination's queue is next due, or empty when nothing waits. */
   public java.util.Optional<java.time.Instant> nextAttempt(String destination) {
     try (Connection c = db.connection();
