@@ -11,6 +11,11 @@ public enum MeasurementFlag {
   /** A local time that occurred twice (DST overlap); read with the earlier offset. */
   LOCAL_TIME_AMBIGUOUS("local-time-ambiguous"),
   OUT_OF_RANGE("out-of-range"),
+  /**
+   * The device's event button was pressed at this reading (e.g. a pulse oximeter's trailing {@code
+   * *}): a clinician marked the moment, the value itself is unaffected.
+   */
+  EVENT_MARKER("event-marker"),
   DEVICE_ALARM("device-alarm"),
   /**
    * The device itself doubts the value (e.g. a pulse oximeter's low-perfusion or low-signal-quality

@@ -103,6 +103,7 @@ final class TaggedLineDecoder implements SerialProtocol {
     }
     List<DeviceReading> readings = new ArrayList<>();
     List<Rejection> rejected = new ArrayList<>();
+    boolean eventMarked = eventMarked(text, found);
     for (LineSpec.ValueField field : spec.values()) {
       Region r = found.get(field.tag());
       if (r == null) {
@@ -146,9 +147,33 @@ final class TaggedLineDecoder implements SerialProtocol {
                   spec.time() == null || spec.time().tag() == null ? "time" : spec.time().tag()),
               null);
       Set<MeasurementFlag> flags = status.flags.get(field.tag());
+      if (eventMarked) {
+        // The marker belongs to the moment, so every value of the line carries it.
+        Set<MeasurementFlag> marked = EnumSet.of(MeasurementFlag.EVENT_MARKER);
+        if (flags != null) {
+          marked.addAll(flags);
+        }
+        flags = marked;
+      }
       readings.add(flags == null ? reading : reading.withDeviceFlags(flags));
     }
     return new MappingResult.Mapped(spec.mapping(), readings, rejected);
+  }
+
+  /** Whether an event marker follows the line or one of its values ({@code SPO2=097 HR=068*}). */
+  private boolean eventMarked(String text, Map<String, Region> found) {
+    for (String marker : spec.markers()) {
+      if (strip(text).endsWith(marker)) {
+        return true;
+      }
+      for (LineSpec.ValueField field : spec.values()) {
+        Region r = found.get(field.tag());
+        if (r != null && firstWord(r.text(text)).endsWith(marker)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The value text of {@code field}, or {@code null} with the rejection added. */

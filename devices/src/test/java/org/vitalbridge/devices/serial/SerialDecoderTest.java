@@ -172,6 +172,13 @@ class SerialDecoderTest {
     assertThat(mapped(MINIMAL, "SPO2=097 HR=068*").readings())
         .extracting(DeviceReading::value)
         .containsExactly("097", "068");
+    // The marker is carried on every value of the marked line, and only there.
+    assertThat(mapped(MINIMAL, "SPO2=097 HR=068*").readings())
+        .allSatisfy(r -> assertThat(r.deviceFlags()).containsExactly(MeasurementFlag.EVENT_MARKER));
+    assertThat(mapped(MINIMAL, "SPO2=097* HR=068").readings())
+        .allSatisfy(r -> assertThat(r.deviceFlags()).containsExactly(MeasurementFlag.EVENT_MARKER));
+    assertThat(mapped(MINIMAL, "SPO2=097 HR=068").readings())
+        .allSatisfy(r -> assertThat(r.deviceFlags()).isEmpty());
     assertThat(mapped(MINIMAL, "SPO2=097 HR=068 F").readings()).hasSize(2);
   }
 
