@@ -83,18 +83,44 @@ public final class NegativeAcks {
    * bounds the time when not {@code null}.
    */
   public List<Entry> find(String peer, String controlId, Instant since, int limit) {
+    return search(new Search(null, peer, controlId, null, since, Long.MAX_VALUE, limit));
+  }
+
+  /**
+   * What to list, newest first; a {@code null} filter matches everything.
+   *
+   * @param direction {@link #INBOUND} or {@link #OUTBOUND}
+   * @param code MSA-1 (AE, AR, CE, CR)
+   * @param beforeSeq only entries older than this sequence number (a page cursor)
+   */
+  public record Search(
+      String direction,
+      String peer,
+      String controlId,
+      String code,
+      Instant since,
+      long beforeSeq,
+      int limit) {}
+
+  public List<Entry> search(Search q) {
     String sql =
         "SELECT seq, at, direction, peer, control_id, code, errors, raw_id FROM hl7_nack WHERE"
             + " (? IS NULL OR peer = ?) AND (? IS NULL OR control_id = ?) AND at >= ?"
+            + " AND (? IS NULL OR direction = ?) AND (? IS NULL OR code = ?) AND seq < ?"
             + " ORDER BY seq DESC LIMIT ?";
     try (Connection c = db.connection();
         PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, peer);
-      ps.setString(2, peer);
-      ps.setString(3, controlId);
-      ps.setString(4, controlId);
-      ps.setLong(5, since == null ? Long.MIN_VALUE : Times.micros(since));
-      ps.setInt(6, limit);
+      ps.setString(1, q.peer());
+      ps.setString(2, q.peer());
+      ps.setString(3, q.controlId());
+      ps.setString(4, q.controlId());
+      ps.setLong(5, q.since() == null ? Long.MIN_VALUE : Times.micros(q.since()));
+      ps.setString(6, q.direction());
+      ps.setString(7, q.direction());
+      ps.setString(8, q.code());
+      ps.setString(9, q.code());
+      ps.setLong(10, q.beforeSeq());
+      ps.setInt(11, q.limit());
       List<Entry> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
