@@ -14,7 +14,8 @@ public record VitalBridgeConfig(
     Http http,
     Fhir fhir,
     Hl7 hl7,
-    Mqtt mqtt) {
+    Mqtt mqtt,
+    Logging logging) {
 
   /**
    * @param postgresqlPassword from the environment ({@code VITALBRIDGE_STORE_POSTGRESQLPASSWORD})
@@ -186,4 +187,12 @@ public record VitalBridgeConfig(
       Path privateKeyFile,
       String clientSecret,
       String bearerToken) {}
+
+  /**
+   * Log output on stderr.
+   *
+   * @param format {@code text} (one human-readable line per event) or {@code json} (one JSON object
+   *     per line: timestamp, level, logger, thread, message, MDC) for log collectors
+   */
+  public record Logging(String format) {}
 }
