@@ -40,8 +40,9 @@ public final class ConfigCheck {
     Terminology terminology =
         attempt(errors, () -> TerminologyLoader.load(config.harmonizer().terminology()));
     TemplateSet templates = attempt(errors, () -> Engine.templates(config));
-    Boolean zonesKnown = attempt(errors, () -> zones(config.harmonizer()));
-    if (terminology != null && templates != null && zonesKnown != null) {
+    List<String> badZones = zones(config.harmonizer());
+    errors.addAll(badZones);
+    if (terminology != null && templates != null && badZones.isEmpty()) {
       attempt(errors, () -> Engine.processor(config, terminology, templates));
     }
     attempt(errors, () -> Engine.storeConfig(config));
@@ -71,7 +72,7 @@ public final class ConfigCheck {
   }
 
   /** Unknown zones, named by their key (the processor would only say "unknown zone"). */
-  private static Boolean zones(VitalBridgeConfig.Harmonizer h) {
+  private static List<String> zones(VitalBridgeConfig.Harmonizer h) {
     List<String> bad = new ArrayList<>();
     if (h.defaultZone() != null) {
       zone(bad, "harmonizer.defaultZone", h.defaultZone());
@@ -79,10 +80,7 @@ public final class ConfigCheck {
     for (Map.Entry<String, String> e : h.deviceZones().entrySet()) {
       zone(bad, "harmonizer.deviceZones." + e.getKey(), e.getValue());
     }
-    if (!bad.isEmpty()) {
-      throw new ConfigurationException(String.join("; ", bad));
-    }
-    return Boolean.TRUE;
+    return bad;
   }
 
   private static void zone(List<String> bad, String key, String zone) {
