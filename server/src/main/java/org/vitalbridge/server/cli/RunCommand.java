@@ -52,7 +52,7 @@ final class RunCommand implements Callable<Integer> {
       return 2;
     }
     log.info(
-        "VitalBridge {} running: store {} ({}), {} templates, HTTP {}:{} (POST"
+        "VitalBridge running (version {}): store {} ({}), {} templates, HTTP {}:{} (POST"
             + " /api/v1/ingest/{template}, WebSocket /api/v1/stream, GET /health, /metrics), MLLP"
             + " {}, MQTT {}; console: {}",
         VersionInfo.version(),
