@@ -47,25 +47,31 @@ final class DevicesWiring {
     List<SerialPortConfig> ports = new ArrayList<>();
     List<Map<String, String>> entries = d.serial() == null ? List.of() : d.serial();
     for (int i = 0; i < entries.size(); i++) {
-      String where = "devices.serial[" + i + "]";
-      SerialPortConfig port;
-      try {
-        port = SerialPortConfig.fromProperties(serialKeys(entries.get(i)));
-      } catch (ConfigurationException | IllegalArgumentException e) {
-        throw new ConfigurationException(where + ": " + e.getMessage());
-      }
-      if (!protocols.has(port.protocol())) {
-        throw new ConfigurationException(
-            where
-                + ".protocol: unknown line protocol '"
-                + port.protocol()
-                + "' (known: "
-                + String.join(", ", protocols.names())
-                + ")");
-      }
-      ports.add(port);
+      ports.add(serialPort(i, entries.get(i), protocols));
     }
     return ports;
+  }
+
+  /** Entry {@code index} of {@code devices.serial}, checked (problems named by its key). */
+  static SerialPortConfig serialPort(
+      int index, Map<String, String> entry, SerialProtocols protocols) {
+    String where = "devices.serial[" + index + "]";
+    SerialPortConfig port;
+    try {
+      port = SerialPortConfig.fromProperties(serialKeys(entry));
+    } catch (ConfigurationException | IllegalArgumentException e) {
+      throw new ConfigurationException(where + ": " + e.getMessage());
+    }
+    if (!protocols.has(port.protocol())) {
+      throw new ConfigurationException(
+          where
+              + ".protocol: unknown line protocol '"
+              + port.protocol()
+              + "' (known: "
+              + String.join(", ", protocols.names())
+              + ")");
+    }
+    return port;
   }
 
   /** {@code dataBits} in the YAML is {@code serial.data-bits} for the port configuration. */
@@ -97,26 +103,29 @@ final class DevicesWiring {
   }
 
   static PhdListener startPhd(VitalBridgeConfig.Phd p, Store store, Clock clock) {
-    PhdListenerConfig config;
-    try {
-      config =
-          new PhdListenerConfig(
-              p.host(),
-              p.port(),
-              p.idleTimeout(),
-              p.zone() == null || p.zone().isBlank() ? null : ZoneId.of(p.zone()),
-              p.maxConnections(),
-              p.commitTimeout());
-    } catch (DateTimeException e) {
-      throw new ConfigurationException("devices.phd.zone: unknown zone '" + p.zone() + "'");
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException("devices.phd: " + e.getMessage());
-    }
+    PhdListenerConfig config = phdConfig(p);
     try {
       return PhdListener.start(config, store.ingestor(), clock);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "devices.phd: cannot listen on " + p.host() + ":" + p.port() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The 20601 listener's settings, checked (every problem named by its key). */
+  static PhdListenerConfig phdConfig(VitalBridgeConfig.Phd p) {
+    try {
+      return new PhdListenerConfig(
+          p.host(),
+          p.port(),
+          p.idleTimeout(),
+          p.zone() == null || p.zone().isBlank() ? null : ZoneId.of(p.zone()),
+          p.maxConnections(),
+          p.commitTimeout());
+    } catch (DateTimeException e) {
+      throw new ConfigurationException("devices.phd.zone: unknown zone '" + p.zone() + "'");
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("devices.phd: " + e.getMessage());
     }
   }
 }

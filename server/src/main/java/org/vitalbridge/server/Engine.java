@@ -183,7 +183,7 @@ public final class Engine implements AutoCloseable {
   }
 
   /** The configured templates; a missing directory means none (JSON payloads are then rejected). */
-  private static TemplateSet templates(VitalBridgeConfig config) {
+  static TemplateSet templates(VitalBridgeConfig config) {
     return Files.isDirectory(config.templates())
         ? TemplateLoader.loadDirectory(config.templates())
         : TemplateLoader.loadFiles(List.of());

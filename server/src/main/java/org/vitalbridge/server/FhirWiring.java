@@ -23,23 +23,32 @@ final class FhirWiring {
 
   private FhirWiring() {}
 
+  /** The destination's settings; invalid ones are a configuration error. */
+  static FhirDestinationConfig config(VitalBridgeConfig.Fhir f) {
+    boolean batch =
+        switch (f.mode()) {
+          case "realtime" -> false;
+          case "batch" -> true;
+          default ->
+              throw new ConfigurationException(
+                  "fhir.mode must be realtime or batch, not '" + f.mode() + "'");
+        };
+    try {
+      return new FhirDestinationConfig(
+          DESTINATION, f.baseUrl(), batch, f.maxBatch(), f.flushInterval(), f.gzip(), f.timeout());
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new ConfigurationException("fhir: " + e.getMessage());
+    }
+  }
+
+  /** Checks the authentication settings (and reads a private key) without asking for a token. */
+  static void checkAuth(VitalBridgeConfig.Auth a, Clock clock) {
+    tokens(a, clock);
+  }
+
   static FhirDestination destination(
       VitalBridgeConfig.Fhir f, Store store, Terminology terminology, Clock clock) {
-    FhirDestinationConfig config =
-        new FhirDestinationConfig(
-            DESTINATION,
-            f.baseUrl(),
-            switch (f.mode()) {
-              case "realtime" -> false;
-              case "batch" -> true;
-              default ->
-                  throw new ConfigurationException(
-                      "fhir.mode must be realtime or batch, not '" + f.mode() + "'");
-            },
-            f.maxBatch(),
-            f.flushInterval(),
-            f.gzip(),
-            f.timeout());
+    FhirDestinationConfig config = config(f);
     return new FhirDestination(
         config,
         store.outbox(),

@@ -30,53 +30,65 @@ final class Hl7Wiring {
     }
   }
 
-  /** The ORU^R01 destination (outbox {@value #DESTINATION}), started. */
-  static Hl7Destination destination(VitalBridgeConfig.Hl7Destination d, Store store, Clock clock) {
-    Hl7Destination destination;
+  /** The ORU^R01 destination's settings; invalid ones are a configuration error. */
+  static Hl7DestinationConfig destinationConfig(VitalBridgeConfig.Hl7Destination d) {
     try {
-      destination =
-          new Hl7Destination(
-              new Hl7DestinationConfig(
-                  DESTINATION,
-                  d.host(),
-                  d.port(),
-                  d.tls(),
-                  d.receivingApplication(),
-                  d.receivingFacility(),
-                  d.sendingApplication(),
-                  d.patientAssigningAuthority(),
-                  d.ackTimeout(),
-                  d.maxMessagesPerPoll()),
-              store.outbox(),
-              store.negativeAcks(),
-              clock);
-    } catch (IllegalArgumentException e) {
+      return new Hl7DestinationConfig(
+          DESTINATION,
+          d.host(),
+          d.port(),
+          d.tls(),
+          d.receivingApplication(),
+          d.receivingFacility(),
+          d.sendingApplication(),
+          d.patientAssigningAuthority(),
+          d.ackTimeout(),
+          d.maxMessagesPerPoll());
+    } catch (IllegalArgumentException | NullPointerException e) {
       throw new ConfigurationException("hl7.destination: " + e.getMessage());
     }
+  }
+
+  /** The ORU^R01 destination (outbox {@value #DESTINATION}), started. */
+  static Hl7Destination destination(VitalBridgeConfig.Hl7Destination d, Store store, Clock clock) {
+    Hl7Destination destination =
+        new Hl7Destination(destinationConfig(d), store.outbox(), store.negativeAcks(), clock);
     destination.start();
     return destination;
+  }
+
+  /**
+   * The MLLP listener's settings (TLS key stores loaded); invalid ones are a configuration error.
+   */
+  static MllpListenerConfig listenerConfig(VitalBridgeConfig.Mllp m, int maxMessageBytes) {
+    MllpListenerConfig.Tls tls =
+        m.tls().enabled()
+            ? new MllpListenerConfig.Tls(
+                TlsContexts.server(m.tls(), "hl7.mllp.tls"), m.tls().requireClientCertificate())
+            : null;
+    try {
+      return new MllpListenerConfig(
+          m.host(),
+          m.port(),
+          m.maxConnections(),
+          m.idleTimeout(),
+          maxMessageBytes,
+          charset(m),
+          m.commitTimeout(),
+          tls);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new ConfigurationException(
+          "hl7.mllp: invalid settings (port 0-65535, maxConnections above 0, host, idleTimeout"
+              + " and commitTimeout set): "
+              + e.getMessage());
+    }
   }
 
   static MllpListener listener(
       VitalBridgeConfig.Mllp m, Store store, MessageProcessor processor, Clock clock) {
     MllpListener listener =
         new MllpListener(
-            new MllpListenerConfig(
-                m.host(),
-                m.port(),
-                m.maxConnections(),
-                m.idleTimeout(),
-                store.journal().maxPayloadBytes(),
-                charset(m),
-                m.commitTimeout(),
-                m.tls().enabled()
-                    ? new MllpListenerConfig.Tls(
-                        TlsContexts.server(m.tls(), "hl7.mllp.tls"),
-                        m.tls().requireClientCertificate())
-                    : null),
-            store,
-            processor,
-            clock);
+            listenerConfig(m, store.journal().maxPayloadBytes()), store, processor, clock);
     try {
       listener.start();
     } catch (IOException e) {

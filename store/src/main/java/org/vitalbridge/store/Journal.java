@@ -36,13 +36,15 @@ public final class Journal implements AutoCloseable {
   private final int maxBatch;
   private final BlockingQueue<Pending> queue;
   private final Runnable afterCommit;
+  private final StoreEvents events;
   private final Thread writer;
   private volatile boolean running = true;
   private int lastBatchSize;
   private Connection connection;
   private PreparedStatement insert;
 
-  Journal(Database db, StoreConfig config, Runnable afterCommit) {
+  Journal(Database db, StoreConfig config, Runnable afterCommit, StoreEvents events) {
+    this.events = events;
     this.db = db;
     this.maxPayloadBytes = config.maxPayloadBytes();
     this.maxBatch = config.maxBatch();
@@ -167,6 +169,9 @@ public final class Journal implements AutoCloseable {
     }
     batch.forEach(p -> p.done().complete(null));
     afterCommit.run();
+    if (!events.quiet()) {
+      batch.forEach(p -> events.journaled(p.message()));
+    }
   }
 
   /** The writer keeps one connection and statement: a group commit must not pay for a borrow. */

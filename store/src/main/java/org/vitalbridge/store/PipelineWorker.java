@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -12,6 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vitalbridge.core.pipeline.MessageProcessor;
+import org.vitalbridge.core.pipeline.Outcome;
 
 /**
  * Takes committed raw messages in journal order, runs decode + harmonize, and writes measurements,
@@ -27,13 +29,20 @@ public final class PipelineWorker implements AutoCloseable {
   private final MessageProcessor processor;
   private final OutcomeWriter writer;
   private final Clock clock;
+  private final StoreEvents events;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
   private boolean signalled;
   private volatile boolean running;
   private Thread thread;
 
-  PipelineWorker(Database db, MessageProcessor processor, OutcomeWriter writer, Clock clock) {
+  PipelineWorker(
+      Database db,
+      MessageProcessor processor,
+      OutcomeWriter writer,
+      Clock clock,
+      StoreEvents events) {
+    this.events = events;
     this.db = db;
     this.processor = processor;
     this.writer = writer;
@@ -118,8 +127,33 @@ public final class PipelineWorker implements AutoCloseable {
         List<OutcomeWriter.Processed> processed = OutcomeWriter.process(batch, processor, false);
         long last = batch.get(batch.size() - 1).seq();
         writer.commit(c, processed, clock.instant(), () -> saveCursor(c, last));
+        announce(batch, processed);
         return batch.size();
       }
+    }
+  }
+
+  /** Tells listeners what the committed batch did with each message processed the first time. */
+  private void announce(List<StoredRaw> batch, List<OutcomeWriter.Processed> processed) {
+    if (events.quiet()) {
+      return;
+    }
+    Instant committedAt = clock.instant();
+    for (int i = 0; i < batch.size(); i++) {
+      OutcomeWriter.Processed p = processed.get(i);
+      if (p.seenBefore()) {
+        continue;
+      }
+      int accepted = 0;
+      int rejected = 0;
+      for (Outcome o : p.outcomes()) {
+        if (o instanceof Outcome.Accepted) {
+          accepted++;
+        } else {
+          rejected++;
+        }
+      }
+      events.processed(batch.get(i).message(), accepted, rejected, committedAt);
     }
   }
 

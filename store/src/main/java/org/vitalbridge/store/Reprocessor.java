@@ -39,6 +39,22 @@ public final class Reprocessor {
   }
 
   /**
+   * Re-runs every message with an open rejection of {@code reason} (its code, e.g. {@code
+   * no-template}), with {@code processor}.
+   */
+  public ReprocessReport rejected(MessageProcessor processor, String reason) {
+    return run(
+        processor,
+        "SELECT "
+            + RawMessages.COLUMNS
+            + " FROM raw_message r WHERE r.seq > ? AND EXISTS (SELECT 1"
+            + " FROM quarantine q WHERE q.raw_seq = r.seq AND q.resolved_at IS NULL AND q.reason"
+            + " = ?) ORDER BY r.seq LIMIT "
+            + BATCH,
+        ps -> ps.setString(2, reason));
+  }
+
+  /**
    * Re-runs the given journaled messages (by journal position), whatever their state: an operator
    * retrying chosen quarantine entries after a fix. Unknown positions are skipped.
    */

@@ -23,6 +23,7 @@ public final class Store implements AutoCloseable {
   private final NegativeAcks negativeAcks;
   private final Unassociated unassociated;
   private final MeasurementFeed feed = new MeasurementFeed();
+  private final StoreEvents events = new StoreEvents();
   private final Ingestor ingestor;
   private final Devices devices;
   private final IdempotencyKeys idempotency;
@@ -35,8 +36,8 @@ public final class Store implements AutoCloseable {
     ReentrantLock attributionLock = new ReentrantLock();
     OutcomeWriter writer =
         new OutcomeWriter(db, config.destinations(), config.unassociated(), attributionLock, feed);
-    this.pipeline = new PipelineWorker(db, processor, writer, clock);
-    this.journal = new Journal(db, config, pipeline::signal);
+    this.pipeline = new PipelineWorker(db, processor, writer, clock, events);
+    this.journal = new Journal(db, config, pipeline::signal, events);
     this.measurements = new MeasurementQueries(db);
     this.quarantine = new Quarantine(db, clock);
     this.outbox = new Outbox(db, clock);
@@ -75,6 +76,11 @@ public final class Store implements AutoCloseable {
   /** Committed measurements, live. */
   public MeasurementFeed feed() {
     return feed;
+  }
+
+  /** Journal commits and first processing of each message, for metrics. */
+  public StoreEvents events() {
+    return events;
   }
 
   public Devices devices() {

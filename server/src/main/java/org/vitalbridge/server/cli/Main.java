@@ -8,14 +8,17 @@ import picocli.CommandLine.Command;
 @Command(
     name = "vitalbridge",
     mixinStandardHelpOptions = true,
-    version = "VitalBridge 0.1.0",
+    versionProvider = VersionInfo.class,
     description = "Open-source medical device integration engine.",
     subcommands = {
       RunCommand.class,
       NormalizeCommand.class,
       FhirCommand.class,
       Hl7Command.class,
-      DecodeCommand.class
+      DecodeCommand.class,
+      ReprocessCommand.class,
+      CheckConfigCommand.class,
+      VersionCommand.class,
     })
 public final class Main implements Runnable {
 

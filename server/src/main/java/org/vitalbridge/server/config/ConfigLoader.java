@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -12,7 +13,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.vitalbridge.core.ConfigurationException;
@@ -61,6 +65,15 @@ public final class ConfigLoader {
     applyEnvironment(tree, "", env);
     try {
       return YAML.treeToValue(tree, VitalBridgeConfig.class);
+    } catch (UnrecognizedPropertyException e) {
+      // Raised after the merge, so no line is known; the dotted key and the keys allowed there are.
+      List<String> known = new ArrayList<>();
+      if (e.getKnownPropertyIds() != null) {
+        e.getKnownPropertyIds().forEach(k -> known.add(k.toString()));
+      }
+      Collections.sort(known);
+      throw new ConfigurationException(
+          source + ": " + path(e) + ": unknown key (known here: " + String.join(", ", known) + ")");
     } catch (JsonMappingException e) {
       throw new ConfigurationException(source + ": " + e.getOriginalMessage() + " at " + path(e));
     } catch (IOException e) {

@@ -15,7 +15,8 @@ public record VitalBridgeConfig(
     Fhir fhir,
     Hl7 hl7,
     Mqtt mqtt,
-    Devices devices) {
+    Devices devices,
+    Logging logging) {
 
   /**
    * @param postgresqlPassword from the environment ({@code VITALBRIDGE_STORE_POSTGRESQLPASSWORD})
@@ -210,4 +211,12 @@ public record VitalBridgeConfig(
       String zone,
       int maxConnections,
       Duration commitTimeout) {}
+
+  /**
+   * Log output on stderr.
+   *
+   * @param format {@code text} (one human-readable line per event) or {@code json} (one JSON object
+   *     per line: timestamp, level, logger, thread, message, MDC) for log collectors
+   */
+  public record Logging(String format) {}
 }

@@ -22,7 +22,9 @@ import org.vitalbridge.store.StoreUsage;
  * What {@code GET /metrics} shows (Prometheus text format, Micrometer): the JVM, the journal
  * backlog, the store's counts (raw messages, measurements, open quarantine, pending outbox rows,
  * read at most once per {@value #USAGE_TTL_SECONDS} s because they are queries), measurements
- * stored per adapter (from the store's feed) and the HTTP ingest answers per endpoint and status.
+ * stored per adapter (from the store's feed), messages received and rejected per adapter with the
+ * pipeline latency ({@link PipelineCounters}), each destination's backlog, failing and dead entries
+ * ({@link DestinationGauges}) and the HTTP ingest answers per endpoint and status.
  */
 final class Metrics implements AutoCloseable {
   static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -34,6 +36,8 @@ final class Metrics implements AutoCloseable {
   private final Store store;
   private final Clock clock;
   private final AutoCloseable feed;
+  private final AutoCloseable events;
+  private final DestinationGauges destinations;
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private StoreUsage usage;
   private Instant usageAt = Instant.MIN;
@@ -65,6 +69,8 @@ final class Metrics implements AutoCloseable {
                         .counter(
                             "vitalbridge.measurements.stored", "adapter", m.provenance().adapter())
                         .increment());
+    this.events = store.events().subscribe(new PipelineCounters(registry));
+    this.destinations = new DestinationGauges(registry, store.outbox(), clock);
   }
 
   MeterRegistry registry() {
@@ -84,6 +90,7 @@ final class Metrics implements AutoCloseable {
   }
 
   String scrape() {
+    destinations.refresh();
     return registry.scrape();
   }
 
@@ -106,6 +113,7 @@ final class Metrics implements AutoCloseable {
   public void close() {
     try {
       feed.close();
+      events.close();
     } catch (Exception e) {
       log.warn("cannot unsubscribe the metrics feed: {}", e.toString());
     }
