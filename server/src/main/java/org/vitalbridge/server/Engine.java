@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vitalbridge.core.harmonize.Harmonizer;
@@ -68,7 +69,16 @@ public final class Engine implements AutoCloseable {
     this.http = http;
   }
 
+  /** Starts everything; a first admin API token ({@code auth.mode: local}) is printed to stdout. */
   public static Engine start(VitalBridgeConfig config, Clock clock) {
+    return start(config, clock, System.out::println);
+  }
+
+  /**
+   * Starts everything; {@code console} receives what is shown once to the operator (the first admin
+   * API token) — standard output for {@code run}, never the log.
+   */
+  public static Engine start(VitalBridgeConfig config, Clock clock, Consumer<String> console) {
     Terminology terminology = TerminologyLoader.load(config.harmonizer().terminology());
     TemplateSet templates = templates(config);
     MessageProcessor processor = processor(config, terminology, templates);
@@ -136,7 +146,7 @@ public final class Engine implements AutoCloseable {
         started.add(mqtt);
         adapters.put("mqtt", mqtt::up);
       }
-      HttpApi http = HttpWiring.start(config, store, clock, adapters);
+      HttpApi http = HttpWiring.start(config, store, clock, adapters, console);
       return new Engine(store, scheduler, templates.size(), fhir, mllp, hl7, mqtt, http);
     } catch (RuntimeException e) {
       // What started before the failure is stopped again, so a failed start leaves no listener
