@@ -164,6 +164,20 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /**
+   * Opens the configured store for a command-line tool (audit, tokens): migrated, pipeline not
+   * started, no mapping (nothing is processed). SQLite allows one process: stop the server first.
+   */
+  public static Store openStore(VitalBridgeConfig config, Clock clock) {
+    VitalBridgeConfig.Retention r = config.retention();
+    return Store.open(
+        storeConfig(config),
+        new MessageProcessor(List.of(), null),
+        clock,
+        new RetentionPolicy(
+            r.rawMaxAge(), r.measurementMaxAge(), r.maxRawBytes(), r.maxRawCount()));
+  }
+
   /** The configured templates; a missing directory means none (JSON payloads are then rejected). */
   private static TemplateSet templates(VitalBridgeConfig config) {
     return Files.isDirectory(config.templates())

@@ -10,7 +10,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "VitalBridge 0.1.0",
     description = "Open-source medical device integration engine.",
-    subcommands = {RunCommand.class, NormalizeCommand.class, FhirCommand.class, Hl7Command.class})
+    subcommands = {
+      RunCommand.class,
+      NormalizeCommand.class,
+      FhirCommand.class,
+      Hl7Command.class,
+      AuditCommand.class,
+      TokenCommand.class
+    })
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
