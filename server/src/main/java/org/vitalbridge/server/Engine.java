@@ -91,6 +91,21 @@ public final class Engine implements AutoCloseable {
             new RetentionPolicy(
                 r.rawMaxAge(), r.measurementMaxAge(), r.maxRawBytes(), r.maxRawCount()));
     store.pipeline().start();
+    // Configuration and templates only change across restarts: each start is audited with what
+    // it runs (IEC 62304 traceability of configuration changes).
+    store
+        .audit()
+        .record(
+            "system",
+            "engine.start",
+            "config",
+            "ok",
+            "auth.mode="
+                + (config.auth() == null ? "local" : config.auth().mode())
+                + "; store="
+                + config.store().backend()
+                + "; templates="
+                + templates.names());
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
             task -> {

@@ -130,6 +130,15 @@ final class AuditCommand implements Runnable {
             w.close();
           }
         }
+        // The export carries patient ids: reading it is itself a PHI read (recorded after it, so
+        // an export never contains its own entry).
+        s.audit()
+            .record(
+                "cli",
+                "audit.export",
+                "audit?after=" + after,
+                "ok",
+                "format " + format + (output == null ? " to stdout" : " to a file"));
         return 0;
       }
     }

@@ -139,7 +139,9 @@ class AuditCommandTest {
         Files.readAllLines(out).stream()
             .map(l -> parser.parseResource(AuditEvent.class, l))
             .toList();
-    assertThat(events).hasSize(2);
+    // Entries 2 and 3, and the first export's own entry (4).
+    assertThat(events).hasSize(3);
+    assertThat(events.get(2).getSubtypeFirstRep().getCode()).isEqualTo("audit.export");
     AuditEvent refused = events.get(0);
     assertThat(refused.getType().getCode()).isEqualTo("rest");
     assertThat(refused.getSubtypeFirstRep().getCode()).isEqualTo("GET /api/v1/flow");
@@ -157,6 +159,11 @@ class AuditCommandTest {
 
     assertThat(run("audit", "export", "--config", config.toString(), "--format", "csv").exit())
         .isEqualTo(2);
+    // Each export was audited, after it ran; the chain still verifies.
+    Run again = run("audit", "export", "--config", config.toString());
+    assertThat(again.out().strip().split("\n")).hasSize(6);
+    assertThat(again.out()).contains("\"action\":\"audit.export\"");
+    assertThat(run("audit", "verify", "--config", config.toString()).exit()).isZero();
   }
 
   @Test
