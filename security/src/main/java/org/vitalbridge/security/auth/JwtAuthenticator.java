@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSKeySelector;
@@ -148,8 +149,11 @@ public final class JwtAuthenticator implements Authenticator {
     JWTClaimsSet claims;
     try {
       claims = processor.process(token, null);
+    } catch (RateLimitReachedException e) {
+      // An unknown kid just made the JWKS be fetched again: the token's key is not there.
+      throw AuthenticationException.invalidToken("no signing key of the issuer matches the token");
     } catch (KeySourceException e) {
-      log.warn("OAuth2 signing keys unavailable: {}", e.getMessage());
+      log.warn("OAuth2 signing keys unavailable: {}", e.toString());
       throw AuthenticationException.invalidToken("the signing keys cannot be fetched now");
     } catch (ParseException e) {
       throw AuthenticationException.invalidToken("not a JWT");

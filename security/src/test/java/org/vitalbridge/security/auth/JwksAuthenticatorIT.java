@@ -74,7 +74,12 @@ class JwksAuthenticatorIT {
               () ->
                   auth.authenticate(
                       JwtAuthenticatorTest.rs256(JwtAuthenticatorTest.claims().build(), stranger)))
-          .isInstanceOf(AuthenticationException.class);
+          .isInstanceOf(AuthenticationException.class)
+          .hasMessage("no signing key of the issuer matches the token");
+
+      // The JWKS endpoint goes away: cached keys keep verifying known tokens.
+      server.stop(0);
+      assertThat(auth.authenticate(token).subject()).isEqualTo("nurse-station-3");
     } finally {
       server.stop(0);
     }
