@@ -31,7 +31,9 @@ import org.vitalbridge.store.Store;
  * {@link IngestEndpoint}, {@link SocketIngest}), the live stream ({@link LiveStream}), the operator
  * endpoints (devices, measurements, rejections, raw messages, destinations, associations,
  * templates, flow), health and metrics, the OpenAPI document and the web console ({@link Console}).
- * Every route, with its intended role, is listed in one table: {@link ApiRoutes}.
+ * Every route, with the role it needs, is listed in one table: {@link ApiRoutes}; {@link
+ * AccessControl} enforces the roles under an {@link ApiAccess} and audits PHI reads, actions and
+ * refusals ({@link ApiAudit}).
  *
  * <p>Every error is an RFC 9457 {@code application/problem+json} body.
  */

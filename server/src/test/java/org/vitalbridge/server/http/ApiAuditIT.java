@@ -54,6 +54,8 @@ class ApiAuditIT {
                   .statusCode())
           .isEqualTo(404);
       await().atMost(Duration.ofSeconds(20)).until(() -> f.quarantine().size() == 1);
+      // The token's subject is journaled as the sender's identity.
+      assertThat(f.raws().get(0).message().deviceIdentity()).isEqualTo("token:device-user");
       assertThat(f.store.audit().entries(0, 100)).isEmpty();
 
       // A PHI read.
