@@ -32,7 +32,8 @@ final class ApiRoutes {
       DestinationRoutes destinations,
       AssociationRoutes associations,
       TemplateRoutes templates,
-      FlowRoutes flow) {}
+      FlowRoutes flow,
+      AuditRoutes audit) {}
 
   static List<ApiRoute> table(Endpoints e) {
     String v1 = "/api/v1";
@@ -70,6 +71,7 @@ final class ApiRoutes {
         get(v1 + "/templates", VIEWER, e.templates()::list),
         post(v1 + "/templates/validate", INTEGRATOR, e.templates()::validate),
         post(v1 + "/templates/{template}/dry-run", INTEGRATOR, e.templates()::dryRun),
-        get(v1 + "/flow", VIEWER, e.flow()::flow));
+        get(v1 + "/flow", VIEWER, e.flow()::flow),
+        get(v1 + "/audit/verify", ADMIN, e.audit()::verify));
   }
 }

@@ -137,6 +137,20 @@ class ApiAuditIT {
       assertThat(all).noneMatch(e -> String.valueOf(e.event().resource()).contains("P-00"));
       assertThat(all).noneMatch(e -> String.valueOf(e.event().resource()).contains("vb_"));
       assertThat(f.store.audit().verify().intact()).isTrue();
+
+      // The running server verifies its chain for an admin; an edit by SQL is reported.
+      String admin = tokens.get().of(Role.ADMIN);
+      assertThat(ApiFixture.json(f.get("/api/v1/audit/verify", admin)).get("intact").asBoolean())
+          .isTrue();
+      try (var c =
+              java.sql.DriverManager.getConnection("jdbc:sqlite:" + f.storeConfig.sqliteFile());
+          var st = c.createStatement()) {
+        st.executeUpdate("UPDATE audit SET patient = 'P-9999' WHERE seq = 1");
+      }
+      var broken = ApiFixture.json(f.get("/api/v1/audit/verify", admin));
+      assertThat(broken.get("intact").asBoolean()).isFalse();
+      assertThat(broken.get("brokenSeq").asLong()).isEqualTo(1);
+      assertThat(broken.get("kind").asText()).isEqualTo("edited");
     }
   }
 

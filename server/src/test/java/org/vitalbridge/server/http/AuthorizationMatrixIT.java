@@ -92,6 +92,8 @@ class AuthorizationMatrixIT {
       assertThat(status(cells, "admin", "POST", "/api/v1/destinations/{name}/pause"))
           .isEqualTo(200);
       assertThat(status(cells, "integrator", "GET", "/api/v1/raw-messages")).isEqualTo(200);
+      assertThat(status(cells, "integrator", "GET", "/api/v1/audit/verify")).isEqualTo(403);
+      assertThat(status(cells, "admin", "GET", "/api/v1/audit/verify")).isEqualTo(200);
       assertThat(status(cells, "viewer", "WS", "/api/v1/stream")).isEqualTo(101);
       assertThat(status(cells, "device", "WS", "/api/v1/stream")).isEqualTo(403);
       assertThat(status(cells, "none", "WS", "/api/v1/ingest/{template}/ws")).isEqualTo(401);
