@@ -21,12 +21,28 @@
     children.forEach((c) => e.append(c));
     return e;
   }
+  // The API token (auth.mode local or oauth2) lives in sessionStorage: gone when the tab closes,
+  // never in a cookie (so no CSRF), sent as a bearer header — and as access_token on the
+  // WebSocket, which browsers cannot give headers.
+  const TOKEN = "vitalbridge.token";
+  const token = () => sessionStorage.getItem(TOKEN);
   async function api(path, options) {
-    const r = await fetch(API + path, Object.assign({ headers: { "Content-Type": "application/json" } }, options));
+    const headers = { "Content-Type": "application/json" };
+    if (token()) headers.Authorization = "Bearer " + token();
+    const r = await fetch(API + path, Object.assign({ headers }, options));
     const body = r.headers.get("Content-Type") || "";
     const data = body.includes("json") ? await r.json() : await r.text();
+    if (r.status === 401) signIn((data && data.detail) || "sign in");
     if (!r.ok) throw new Error((data && data.detail) || r.status + " " + r.statusText);
     return data;
+  }
+  function signIn(why) {
+    const form = $("#signin");
+    if (!form.hidden) return;
+    $("#signin-why").textContent = token() ? "The token was not accepted: " + why : "This VitalBridge needs an API token.";
+    form.hidden = false;
+    $("#main").hidden = true;
+    $("#token").focus();
   }
   function announce(text) {
     const a = $("#announcer");
@@ -169,7 +185,8 @@
   let pending = false;
   function connect() {
     const proto = location.protocol === "https:" ? "wss:" : "ws:";
-    const ws = new WebSocket(proto + "//" + location.host + API + "/stream");
+    const query = token() ? "?access_token=" + encodeURIComponent(token()) : "";
+    const ws = new WebSocket(proto + "//" + location.host + API + "/stream" + query);
     const status = $("#connection");
     ws.onopen = () => { status.textContent = "live"; status.className = "connection up"; };
     ws.onmessage = (e) => {
@@ -185,6 +202,7 @@
     ws.onclose = () => {
       status.textContent = "stream disconnected, retrying…";
       status.className = "connection down";
+      if (!$("#signin").hidden) return; // reconnects after sign-in
       window.setTimeout(connect, 3000);
     };
   }
@@ -279,8 +297,34 @@
     act("/rejections/reprocess", (rep) => rep.messages + " reprocessed, " + rep.nowAccepted + " accepted", loadQuarantine, reason ? { reason } : {});
   });
 
+  // ---------------------------------------------------------------- sign-in
+  $("#signin").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const t = $("#token").value.trim();
+    if (!t) return;
+    sessionStorage.setItem(TOKEN, t);
+    $("#token").value = "";
+    $("#signin").hidden = true;
+    $("#main").hidden = false;
+    start();
+  });
+  $("#signout").addEventListener("click", () => {
+    sessionStorage.removeItem(TOKEN);
+    location.reload();
+  });
+
   // ---------------------------------------------------------------- start
-  show(location.hash.slice(1));
-  loadHistory().catch((e) => announce("History not loaded: " + e.message));
-  connect();
+  async function start() {
+    $("#signout").hidden = !token();
+    // One probe decides: a 401 shows the sign-in form (auth on, no valid token yet).
+    try {
+      await api("/flow");
+    } catch (e) {
+      if (!$("#signin").hidden) return;
+    }
+    show(location.hash.slice(1));
+    loadHistory().catch((e) => announce("History not loaded: " + e.message));
+    connect();
+  }
+  start();
 })();

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vitalbridge.core.harmonize.Harmonizer;
@@ -79,7 +80,16 @@ public final class Engine implements AutoCloseable {
     this.serial = List.copyOf(serial);
   }
 
+  /** Starts everything; a first admin API token ({@code auth.mode: local}) is printed to stdout. */
   public static Engine start(VitalBridgeConfig config, Clock clock) {
+    return start(config, clock, System.out::println);
+  }
+
+  /**
+   * Starts everything; {@code console} receives what is shown once to the operator (the first admin
+   * API token) — standard output for {@code run}, never the log.
+   */
+  public static Engine start(VitalBridgeConfig config, Clock clock, Consumer<String> console) {
     Terminology terminology = TerminologyLoader.load(config.harmonizer().terminology());
     TemplateSet templates = templates(config);
     SerialProtocols protocols = DevicesWiring.protocols(config.devices());
@@ -94,6 +104,21 @@ public final class Engine implements AutoCloseable {
             new RetentionPolicy(
                 r.rawMaxAge(), r.measurementMaxAge(), r.maxRawBytes(), r.maxRawCount()));
     store.pipeline().start();
+    // Configuration and templates only change across restarts: each start is audited with what
+    // it runs (IEC 62304 traceability of configuration changes).
+    store
+        .audit()
+        .record(
+            "system",
+            "engine.start",
+            "config",
+            "ok",
+            "auth.mode="
+                + (config.auth() == null ? "local" : config.auth().mode())
+                + "; store="
+                + config.store().backend()
+                + "; templates="
+                + templates.names());
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
@@ -163,7 +188,7 @@ public final class Engine implements AutoCloseable {
         // A pulled cable is a device problem, not the engine's: reported, reconnected by itself.
         adapters.put("serial:" + port.port(), port::connected);
       }
-      HttpApi http = HttpWiring.start(config, store, clock, adapters);
+      HttpApi http = HttpWiring.start(config, store, clock, adapters, console);
       return new Engine(
           store, scheduler, templates.size(), fhir, mllp, hl7, mqtt, http, phd, serial);
     } catch (RuntimeException e) {
@@ -180,6 +205,20 @@ public final class Engine implements AutoCloseable {
       store.close();
       throw e;
     }
+  }
+
+  /**
+   * Opens the configured store for a command-line tool (audit, tokens): migrated, pipeline not
+   * started, no mapping (nothing is processed). SQLite allows one process: stop the server first.
+   */
+  public static Store openStore(VitalBridgeConfig config, Clock clock) {
+    VitalBridgeConfig.Retention r = config.retention();
+    return Store.open(
+        storeConfig(config),
+        new MessageProcessor(List.of(), null),
+        clock,
+        new RetentionPolicy(
+            r.rawMaxAge(), r.measurementMaxAge(), r.maxRawBytes(), r.maxRawCount()));
   }
 
   /** The configured templates; a missing directory means none (JSON payloads are then rejected). */

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.vitalbridge.core.ConfigurationException;
 import org.vitalbridge.core.mapping.TemplateLoader;
 import org.vitalbridge.core.terminology.TerminologyLoader;
@@ -40,8 +41,18 @@ final class HttpWiring {
   }
 
   static HttpApi start(
-      VitalBridgeConfig config, Store store, Clock clock, Map<String, BooleanSupplier> adapters) {
-    return HttpApi.start(config(config.http()), store, clock, adapters, operations(config));
+      VitalBridgeConfig config,
+      Store store,
+      Clock clock,
+      Map<String, BooleanSupplier> adapters,
+      Consumer<String> console) {
+    return HttpApi.start(
+        config(config.http()),
+        store,
+        clock,
+        adapters,
+        operations(config),
+        AuthWiring.access(config.auth(), store, clock, console));
   }
 
   /**

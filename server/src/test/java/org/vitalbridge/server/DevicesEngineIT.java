@@ -114,7 +114,9 @@ class DevicesEngineIT {
 
   @Test
   void aBleHubPostingOverHttpIsAnsweredWithTheMeasurementIds() throws Exception {
-    try (Engine engine = Engine.start(ConfigLoader.load(null, env()), Clock.systemUTC())) {
+    StringBuilder shown = new StringBuilder();
+    try (Engine engine =
+        Engine.start(ConfigLoader.load(null, env()), Clock.systemUTC(), shown::append)) {
       HttpResponse<String> answer =
           HttpClient.newHttpClient()
               .send(
@@ -122,6 +124,7 @@ class DevicesEngineIT {
                           URI.create(
                               "http://127.0.0.1:" + engine.httpPort() + "/api/v1/ingest/ble-gatt"))
                       .header("Content-Type", "application/json")
+                      .header("Authorization", "Bearer " + ShownTokens.admin(shown.toString()))
                       .POST(
                           HttpRequest.BodyPublishers.ofString(
                               notification("AA:BB:CC:DD:EE:03", "2A37", "10 48 00 04")))

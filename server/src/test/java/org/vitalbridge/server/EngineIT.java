@@ -53,11 +53,14 @@ class EngineIT {
 
   @Test
   void anMqttPublishIsStoredAndStreamedLiveToADashboard() throws Exception {
-    try (Engine engine = Engine.start(ConfigLoader.load(null, env(0)), Clock.systemUTC())) {
+    StringBuilder shown = new StringBuilder();
+    try (Engine engine =
+        Engine.start(ConfigLoader.load(null, env(0)), Clock.systemUTC(), shown::append)) {
       HttpClient http = HttpClient.newHttpClient();
       List<String> frames = new CopyOnWriteArrayList<>();
       WebSocket dashboard =
           http.newWebSocketBuilder()
+              .header("Authorization", "Bearer " + ShownTokens.admin(shown.toString()))
               .buildAsync(
                   URI.create(
                       "ws://127.0.0.1:" + engine.httpPort() + "/api/v1/stream?device=ACME-0042"),

@@ -28,6 +28,7 @@ public final class Store implements AutoCloseable {
   private final Devices devices;
   private final IdempotencyKeys idempotency;
   private final RawMessageSearch rawMessages;
+  private final ApiCredentials credentials;
 
   private Store(
       StoreConfig config, MessageProcessor processor, Clock clock, RetentionPolicy policy) {
@@ -48,10 +49,12 @@ public final class Store implements AutoCloseable {
         new Associations(db, clock, attributionLock, new Reattribution(config.destinations()));
     this.unassociated = new Unassociated(db, config.unassociated(), writer::dropped);
     this.audit = new AuditLog(db, clock);
+    this.credentials = new ApiCredentials(db, clock);
     this.negativeAcks = new NegativeAcks(db, clock);
     this.ingestor = new Ingestor(journal, processor);
     this.devices = new Devices(db);
     this.rawMessages = new RawMessageSearch(db);
+    audit.sealUnchained();
   }
 
   /**
@@ -133,8 +136,14 @@ public final class Store implements AutoCloseable {
     return negativeAcks;
   }
 
+  /** The tamper-evident audit trail (a hash chain). */
   public AuditLog audit() {
     return audit;
+  }
+
+  /** API tokens issued by this installation (hashes only). */
+  public ApiCredentials credentials() {
+    return credentials;
   }
 
   @Override

@@ -1079,6 +1079,155 @@ abstract class StoreContract {
             "admin|template.update|template/test-json|ok|version 2|" + Times.micros(NOW));
   }
 
+  // ---------------------------------------------------------------- audit chain
+
+  private static AuditEvent read(String patient) {
+    return new AuditEvent(
+        "nurse-3",
+        "viewer",
+        "GET /api/v1/measurements",
+        "metric=150456",
+        patient,
+        "10.0.0.7",
+        "200",
+        null);
+  }
+
+  private static List<AuditEntry> appendFive(Store store) {
+    List<AuditEntry> out = new java.util.ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      out.add(store.audit().append(read("P-" + i)));
+    }
+    return out;
+  }
+
+  @Test
+  void auditEntriesFormAHashChainThatVerifies() {
+    Store store = open();
+    assertThat(store.audit().verify().intact()).isTrue();
+    List<AuditEntry> five = appendFive(store);
+    assertThat(five).extracting(AuditEntry::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(five.get(0).prevHash()).isEqualTo("0".repeat(64));
+    for (int i = 1; i < 5; i++) {
+      assertThat(five.get(i).prevHash()).isEqualTo(five.get(i - 1).hash());
+    }
+    assertThat(store.audit().entries(0, 10)).isEqualTo(five);
+    assertThat(store.audit().entries(3, 10))
+        .extracting(e -> e.event().patient())
+        .containsExactly("P-4", "P-5");
+    AuditVerification v = store.audit().verify();
+    assertThat(v.intact()).as(v.reason()).isTrue();
+    assertThat(v.rows()).isEqualTo(5);
+  }
+
+  @Test
+  void anEditedAuditRowIsTheFirstBrokenLink() throws Exception {
+    Store store = open();
+    appendFive(store);
+    TestDb.update(config(), "UPDATE audit SET patient = 'P-X' WHERE seq = 3");
+    AuditVerification v = store.audit().verify();
+    assertThat(v.intact()).isFalse();
+    assertThat(v.brokenSeq()).isEqualTo(3);
+    assertThat(v.kind()).isEqualTo("edited");
+  }
+
+  @Test
+  void anEditedAndRehashedRowBreaksTheNextLink() throws Exception {
+    Store store = open();
+    List<AuditEntry> five = appendFive(store);
+    AuditEntry e = five.get(1);
+    AuditEvent forged =
+        new AuditEvent(
+            "nurse-3",
+            "viewer",
+            "GET /api/v1/measurements",
+            "metric=150456",
+            "P-X",
+            "10.0.0.7",
+            "200",
+            null);
+    TestDb.update(
+        config(),
+        "UPDATE audit SET patient = 'P-X', hash = ? WHERE seq = 2",
+        AuditChain.hash(e.prevHash(), 2, Times.micros(e.at()), forged));
+    AuditVerification v = store.audit().verify();
+    assertThat(v.brokenSeq()).isEqualTo(3);
+    assertThat(v.kind()).isEqualTo("relinked");
+  }
+
+  @Test
+  void aDeletedAuditRowIsReportedByItsSeqAndADeletedTailToo() throws Exception {
+    Store store = open();
+    appendFive(store);
+    TestDb.update(config(), "DELETE FROM audit WHERE seq = 2");
+    AuditVerification v = store.audit().verify();
+    assertThat(v.intact()).isFalse();
+    assertThat(v.brokenSeq()).isEqualTo(2);
+    assertThat(v.kind()).isEqualTo("deleted");
+    assertThat(v.reason()).contains("row 2 is missing");
+  }
+
+  @Test
+  void aDeletedTailIsNoticedThroughTheHead() throws Exception {
+    Store store = open();
+    appendFive(store);
+    TestDb.update(config(), "DELETE FROM audit WHERE seq >= 4");
+    AuditVerification v = store.audit().verify();
+    assertThat(v.brokenSeq()).isEqualTo(4);
+    assertThat(v.kind()).isEqualTo("truncated");
+  }
+
+  @Test
+  void rowsWrittenBeforeTheChainAreChainedWhenTheStoreOpens() throws Exception {
+    Store store = open();
+    store.audit().append(read("P-1"));
+    store.close();
+    opened.remove(store);
+    TestDb.update(
+        config(),
+        "INSERT INTO audit (seq, at, actor, action, resource, outcome) VALUES (2, 1, 'old', 'x',"
+            + " 'y', 'ok')");
+    Store reopened = open();
+    assertThat(reopened.audit().verify().intact()).isTrue();
+    assertThat(reopened.audit().append(read("P-3")).seq()).isEqualTo(3);
+    assertThat(reopened.audit().verify().rows()).isEqualTo(3);
+  }
+
+  @Test
+  void concurrentAppendsStayOneLinearChain() throws Exception {
+    Store store = open();
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<AuditEntry>> futures = new java.util.ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        String p = "P-" + i;
+        futures.add(pool.submit(() -> store.audit().append(read(p))));
+      }
+      for (var f : futures) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    AuditVerification v = store.audit().verify();
+    assertThat(v.intact()).as(v.reason()).isTrue();
+    assertThat(v.rows()).isEqualTo(40);
+  }
+
+  @Test
+  void apiCredentialsAreFoundByIdUntilRevoked() {
+    Store store = open();
+    assertThat(store.credentials().anyIssued("admin")).isFalse();
+    store.credentials().add(new ApiCredentials.Row("abc", "admin", "admin", "00", "ff"));
+    assertThat(store.credentials().find("abc"))
+        .hasValueSatisfying(r -> assertThat(r.subject()).isEqualTo("admin"));
+    assertThat(store.credentials().anyIssued("admin")).isTrue();
+    assertThat(store.credentials().revoke("abc")).isTrue();
+    assertThat(store.credentials().find("abc")).isEmpty();
+    assertThat(store.credentials().anyIssued("admin")).isTrue();
+  }
+
   // ---------------------------------------------------------------- re-attribution
 
   static final String BED_A = "ICU/301/1";

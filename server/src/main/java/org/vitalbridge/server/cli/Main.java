@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
       ReprocessCommand.class,
       CheckConfigCommand.class,
       VersionCommand.class,
+      AuditCommand.class,
+      TokenCommand.class
     })
 public final class Main implements Runnable {
 

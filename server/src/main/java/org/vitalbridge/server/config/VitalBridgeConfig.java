@@ -16,7 +16,41 @@ public record VitalBridgeConfig(
     Hl7 hl7,
     Mqtt mqtt,
     Devices devices,
-    Logging logging) {
+    Logging logging,
+    ApiAuth auth) {
+
+  /**
+   * Who may call the HTTP API ({@code auth.*}, docs/security.md). Not the FHIR destination's
+   * outbound credentials ({@link Auth}): those are a client's, these the server's.
+   *
+   * @param mode {@code local} (default: API tokens issued by this installation; an admin token is
+   *     printed once on first start), {@code oauth2} (bearer JWTs of an authorization server) or
+   *     {@code none} (no authentication: only behind another gate; a warning at every start)
+   */
+  public record ApiAuth(String mode, OAuth2 oauth2) {}
+
+  /**
+   * @param publicKey PEM public key or JWK / JWK set (JSON), when there is no JWKS URL
+   * @param hmacSecret from {@code VITALBRIDGE_AUTH_OAUTH2_HMACSECRET} only
+   * @param algorithms accepted JWS algorithms; {@code none} never
+   */
+  public record OAuth2(
+      String issuer,
+      String audience,
+      String jwksUrl,
+      String publicKey,
+      String hmacSecret,
+      List<String> algorithms,
+      Duration clockSkew,
+      Scopes scopes) {
+    @Override
+    public String toString() {
+      return "OAuth2[issuer=" + issuer + ", audience=" + audience + ", jwksUrl=" + jwksUrl + "]";
+    }
+  }
+
+  /** The OAuth2 scope name that grants each role. */
+  public record Scopes(String admin, String integrator, String viewer, String device) {}
 
   /**
    * @param postgresqlPassword from the environment ({@code VITALBRIDGE_STORE_POSTGRESQLPASSWORD})

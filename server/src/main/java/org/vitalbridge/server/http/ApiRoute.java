@@ -9,9 +9,17 @@ import java.util.function.Consumer;
  * One entry of the route table: method ({@code GET}, {@code POST} or {@code WS} for a WebSocket),
  * Javalin path (parameters as {@code {name}}), the intended role and the handler. The OpenAPI
  * document must describe each of them ({@code OpenApiDocumentTest}).
+ *
+ * @param phi the answer carries PHI (patient ids, measurements, raw payloads): every call is
+ *     audited
  */
 record ApiRoute(
-    String method, String path, ApiRole role, Handler handler, Consumer<WsConfig> socket) {
+    String method,
+    String path,
+    ApiRole role,
+    Handler handler,
+    Consumer<WsConfig> socket,
+    boolean phi) {
   ApiRoute {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(path, "path");
@@ -22,14 +30,27 @@ record ApiRoute(
   }
 
   static ApiRoute get(String path, ApiRole role, Handler handler) {
-    return new ApiRoute("GET", path, role, handler, null);
+    return new ApiRoute("GET", path, role, handler, null, false);
   }
 
   static ApiRoute post(String path, ApiRole role, Handler handler) {
-    return new ApiRoute("POST", path, role, handler, null);
+    return new ApiRoute("POST", path, role, handler, null, false);
   }
 
   static ApiRoute ws(String path, ApiRole role, Consumer<WsConfig> socket) {
-    return new ApiRoute("WS", path, role, null, socket);
+    return new ApiRoute("WS", path, role, null, socket, false);
+  }
+
+  /** This route, marked as reading PHI. */
+  ApiRoute readsPhi() {
+    return new ApiRoute(method, path, role, handler, socket, true);
+  }
+
+  /**
+   * Whether a call that was let through is audited: PHI reads and every integrator or admin action
+   * (a {@code POST} of those roles). Refused calls are audited on every route but the open ones.
+   */
+  boolean audited() {
+    return phi || (method.equals("POST") && (role == ApiRole.INTEGRATOR || role == ApiRole.ADMIN));
   }
 }

@@ -31,7 +31,9 @@ import org.vitalbridge.store.Store;
  * {@link IngestEndpoint}, {@link SocketIngest}), the live stream ({@link LiveStream}), the operator
  * endpoints (devices, measurements, rejections, raw messages, destinations, associations,
  * templates, flow), health and metrics, the OpenAPI document and the web console ({@link Console}).
- * Every route, with its intended role, is listed in one table: {@link ApiRoutes}.
+ * Every route, with the role it needs, is listed in one table: {@link ApiRoutes}; {@link
+ * AccessControl} enforces the roles under an {@link ApiAccess} and audits PHI reads, actions and
+ * refusals ({@link ApiAudit}).
  *
  * <p>Every error is an RFC 9457 {@code application/problem+json} body.
  */
@@ -70,14 +72,29 @@ public final class HttpApi implements AutoCloseable {
     return start(config, store, clock, adapters, Operations.none());
   }
 
-  /** Starts listening; {@code ops} serves reprocessing, templates and destinations. */
+  /**
+   * Starts listening without authentication ({@link ApiAccess#none()}: tests and embedding behind
+   * another gate); {@code ops} serves reprocessing, templates and destinations.
+   */
   public static HttpApi start(
       HttpApiConfig config,
       Store store,
       Clock clock,
       Map<String, BooleanSupplier> adapters,
       Operations ops) {
+    return start(config, store, clock, adapters, ops, ApiAccess.none());
+  }
+
+  /** Starts listening; every route needs its role ({@link AccessControl}) under {@code access}. */
+  public static HttpApi start(
+      HttpApiConfig config,
+      Store store,
+      Clock clock,
+      Map<String, BooleanSupplier> adapters,
+      Operations ops,
+      ApiAccess access) {
     config.validate();
+    AccessControl guard = new AccessControl(access, new ApiAudit(store.audit()));
     int journalLimit = store.journal().maxPayloadBytes();
     int payloadLimit = config.payloadLimit(journalLimit);
     ExecutorService answers = Executors.newFixedThreadPool(4, daemon("vitalbridge-http-answer"));
@@ -114,7 +131,8 @@ public final class HttpApi implements AutoCloseable {
                 new AssociationRoutes(store, clock),
                 new TemplateRoutes(ops, clock),
                 new FlowRoutes(store, clock, components, destinations),
-                new NegativeAckRoutes(store)));
+                new NegativeAckRoutes(store),
+                new AuditRoutes(store.audit())));
     Javalin app =
         Javalin.create(
             c -> {
@@ -126,18 +144,20 @@ public final class HttpApi implements AutoCloseable {
                 c.jetty.addConnector((server, http) -> tlsConnector(server, http, config));
               }
               Console.register(c);
-              c.routes.wsBeforeUpgrade("/api/v1/ingest/{template}/ws", socketIngest::beforeUpgrade);
               for (ApiRoute r : routes) {
                 if (r.socket() != null) {
+                  c.routes.wsBeforeUpgrade(r.path(), guard.guardUpgrade(r));
                   c.routes.ws(r.path(), r.socket(), r.role());
                 } else {
                   c.routes.addHttpHandler(
                       r.method().equals("POST") ? HandlerType.POST : HandlerType.GET,
                       r.path(),
-                      r.handler(),
+                      guard.guard(r),
                       r.role());
                 }
               }
+              // After the access check of the same path: identity only for admitted senders.
+              c.routes.wsBeforeUpgrade("/api/v1/ingest/{template}/ws", socketIngest::beforeUpgrade);
               c.routes.exception(
                   Problem.Raised.class,
                   (e, ctx) -> {

@@ -11,6 +11,7 @@ import java.util.function.IntFunction;
 import org.vitalbridge.core.model.Rejection;
 import org.vitalbridge.core.model.RejectionReason;
 import org.vitalbridge.core.pipeline.MediaTypeParameters;
+import org.vitalbridge.security.auth.Principal;
 import org.vitalbridge.server.http.Answers.Answer;
 import org.vitalbridge.server.http.BatchSplitter.Item;
 import org.vitalbridge.server.http.BodyReader.BadEncoding;
@@ -300,6 +301,19 @@ final class IngestEndpoint {
   }
 
   /** The channel: template from the path, device from {@code ?device=}, peer and certificate. */
+  /**
+   * Who sent it, journaled with the bytes: the client certificate's subject, else the bearer
+   * token's subject ({@code token:<subject>}) when the API authenticates; null otherwise.
+   */
+  private static String identity(Context ctx) {
+    String subject = ClientCertificates.subject(ctx.req());
+    if (subject != null) {
+      return subject;
+    }
+    Principal p = ctx.attribute(AccessControl.PRINCIPAL);
+    return p == null || p.via().equals("none") ? null : "token:" + p.subject();
+  }
+
   static Ingest.Channel channel(Context ctx) {
     String template = ctx.pathParam("template");
     if (!Names.valid(template)) {
@@ -317,10 +331,7 @@ final class IngestEndpoint {
           .raise();
     }
     return new Ingest.Channel(
-        template,
-        device,
-        ctx.ip() + ":" + ctx.req().getRemotePort(),
-        ClientCertificates.subject(ctx.req()));
+        template, device, ctx.ip() + ":" + ctx.req().getRemotePort(), identity(ctx));
   }
 
   static void write(Context ctx, Answer a) {

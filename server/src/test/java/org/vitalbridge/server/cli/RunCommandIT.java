@@ -55,7 +55,8 @@ class RunCommandIT {
                 ROOT.resolve("server/target/vitalbridge.jar").toString(),
                 "run")
             .directory(ROOT.toFile())
-            .redirectErrorStream(true)
+            // The log (stderr) apart from what is shown once on stdout: the admin token.
+            .redirectError(dir.resolve("err.log").toFile())
             .redirectOutput(dir.resolve("out.log").toFile());
     pb.environment().put("VITALBRIDGE_HTTP_PORT", Integer.toString(port));
     pb.environment().put("VITALBRIDGE_HL7_MLLP_PORT", Integer.toString(mllpPort));
@@ -67,11 +68,14 @@ class RunCommandIT {
 
   private static final String ACME = "/api/v1/ingest/acme-bedside";
 
-  private static HttpResponse<String> post(int port, String type, byte[] body)
+  private String token;
+
+  private HttpResponse<String> post(int port, String type, byte[] body)
       throws IOException, InterruptedException {
     return HTTP.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + ACME))
             .header("Content-Type", type)
+            .header("Authorization", "Bearer " + token)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
@@ -115,6 +119,18 @@ class RunCommandIT {
         .atMost(Duration.ofSeconds(60))
         .ignoreExceptions()
         .until(() -> health(port).get("status").asText().equals("UP"));
+    // auth.mode local: the first start shows an admin token once, on stdout, never in the log.
+    String stdout = Files.readString(dir.resolve("out.log"));
+    token = org.vitalbridge.server.ShownTokens.admin(stdout);
+    assertThat(Files.readString(dir.resolve("err.log"))).doesNotContain(token);
+    HttpResponse<String> anonymous =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + ACME))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(anonymous.statusCode()).isEqualTo(401);
 
     HttpResponse<String> accepted =
         post(
@@ -147,10 +163,11 @@ class RunCommandIT {
 
     process.destroy();
     assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    assertThat(Files.readString(dir.resolve("out.log")))
+    assertThat(Files.readString(dir.resolve("err.log")))
         .contains("VitalBridge running")
         .contains("stopping VitalBridge")
-        .doesNotContain("ACME-0042");
+        .doesNotContain("ACME-0042")
+        .doesNotContain(token);
   }
 
   @Test

@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.zip.GZIPOutputStream;
 import org.vitalbridge.core.harmonize.Harmonizer;
@@ -74,6 +75,14 @@ final class ApiFixture implements AutoCloseable {
   private boolean storeClosed;
 
   private ApiFixture(Path dir, StoreConfig storeConfig, UnaryOperator<HttpApiConfig> config) {
+    this(dir, storeConfig, config, s -> ApiAccess.none());
+  }
+
+  private ApiFixture(
+      Path dir,
+      StoreConfig storeConfig,
+      UnaryOperator<HttpApiConfig> config,
+      Function<Store, ApiAccess> access) {
     this.dir = dir;
     this.storeConfig = storeConfig;
     this.store = Store.open(storeConfig, PROCESSOR, clock, new RetentionPolicy(null, null, 0, 0));
@@ -85,7 +94,8 @@ final class ApiFixture implements AutoCloseable {
               store,
               clock,
               Map.of(),
-              new Operations(mapping::get, TEMPLATES, storeConfig.destinations()));
+              new Operations(mapping::get, TEMPLATES, storeConfig.destinations()),
+              access.apply(store));
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -103,6 +113,11 @@ final class ApiFixture implements AutoCloseable {
 
   static ApiFixture start(Path dir, StoreConfig store, UnaryOperator<HttpApiConfig> config) {
     return new ApiFixture(dir, store, config);
+  }
+
+  /** The API with local API tokens enforced ({@link TestTokens} issues one per role). */
+  static ApiFixture secured(Path dir, StoreConfig store, Function<Store, ApiAccess> access) {
+    return new ApiFixture(dir, store, c -> c, access);
   }
 
   static StoreConfig sqlite(Path dir) {
@@ -193,6 +208,15 @@ final class ApiFixture implements AutoCloseable {
     return http.send(
         HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60)).GET().build(),
         HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** A GET with {@code Authorization: Bearer token} (none when token is null). */
+  HttpResponse<byte[]> get(String path, String token) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60)).GET();
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   /** POSTs a JSON body (or none when {@code json} is null). */

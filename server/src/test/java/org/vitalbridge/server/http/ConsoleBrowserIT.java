@@ -59,7 +59,10 @@ class ConsoleBrowserIT {
         Files.copy(f, templates.resolve(f.getFileName()));
       }
     }
-    try (Engine engine = Engine.start(ConfigLoader.load(null, env(templates)), Clock.systemUTC());
+    StringBuilder shown = new StringBuilder();
+    try (Engine engine =
+            Engine.start(
+                ConfigLoader.load(null, env(templates)), Clock.systemUTC(), shown::append);
         Browser browser = Browser.start()) {
       int mqttPort = engine.mqttPort();
       WebDriver d = browser.driver;
@@ -67,6 +70,12 @@ class ConsoleBrowserIT {
       String base = "http://127.0.0.1:" + engine.httpPort();
       d.get(base + "/");
       wait.until(ExpectedConditions.urlContains("/console/"));
+      // auth.mode local (the default): sign in with the admin token shown once at first start.
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signin")));
+      shoot(d, "console-signin");
+      d.findElement(By.id("token"))
+          .sendKeys(org.vitalbridge.server.ShownTokens.admin(shown.toString()));
+      d.findElement(By.cssSelector("#signin button[type='submit']")).click();
       wait.until(ExpectedConditions.textToBe(By.id("connection"), "live"));
 
       // Live: heart rate and SpO2 of bed ICU-3 over the last minute, newest 72 / 96.

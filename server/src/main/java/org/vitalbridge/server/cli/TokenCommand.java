@@ -1,0 +1,121 @@
+package org.vitalbridge.server.cli;
+
+import java.io.PrintWriter;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import org.vitalbridge.security.auth.LocalCredential;
+import org.vitalbridge.security.auth.LocalTokens;
+import org.vitalbridge.security.auth.Role;
+import org.vitalbridge.store.ApiCredentials;
+import org.vitalbridge.store.Store;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code token create} / {@code token revoke}: local API tokens ({@code auth.mode: local}). */
+@Command(
+    name = "token",
+    mixinStandardHelpOptions = true,
+    description = "Issue or revoke local API tokens (auth.mode: local; docs/security.md).",
+    subcommands = {TokenCommand.Create.class, TokenCommand.Revoke.class})
+final class TokenCommand implements Runnable {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Issue an API token and print it once (only its salted hash is stored).",
+        "Exit 0 issued, 2 on a bad role or an unusable store (SQLite: stop the server first)."
+      })
+  static final class Create implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin StoreOptions store;
+
+    @Option(
+        names = "--role",
+        required = true,
+        paramLabel = "ROLE",
+        description = "admin, integrator, viewer or device.")
+    String role;
+
+    @Option(
+        names = "--subject",
+        required = true,
+        paramLabel = "NAME",
+        description = "Who holds it (audited as the actor), e.g. a gateway or a person.")
+    String subject;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      Role r;
+      try {
+        r = Role.of(role);
+      } catch (IllegalArgumentException e) {
+        err.println(e.getMessage());
+        err.flush();
+        return 2;
+      }
+      try (Store s = store.open(err, Clock.systemUTC())) {
+        if (s == null) {
+          return 2;
+        }
+        LocalTokens.Issued issued = new LocalTokens(new SecureRandom()).issue(subject, r);
+        LocalCredential c = issued.credential();
+        s.credentials()
+            .add(new ApiCredentials.Row(c.id(), c.subject(), c.role().id(), c.salt(), c.hash()));
+        s.audit()
+            .record(
+                "cli",
+                "token.create",
+                "token/" + c.id(),
+                "ok",
+                "role " + r.id() + " for " + subject);
+        out.println(issued.token());
+        out.flush();
+        err.println(
+            "token id " + c.id() + " (" + r.id() + ", " + subject + "): shown once, store it now");
+        err.flush();
+        return 0;
+      }
+    }
+  }
+
+  @Command(
+      name = "revoke",
+      mixinStandardHelpOptions = true,
+      description =
+          "Revoke an API token by its id (the hex part after vb_). Exit 0 revoked, 1 unknown.")
+  static final class Revoke implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin StoreOptions store;
+
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    public Integer call() {
+      PrintWriter err = spec.commandLine().getErr();
+      try (Store s = store.open(err, Clock.systemUTC())) {
+        if (s == null) {
+          return 2;
+        }
+        boolean revoked = s.credentials().revoke(id);
+        s.audit().record("cli", "token.revoke", "token/" + id, revoked ? "ok" : "unknown", null);
+        spec.commandLine().getOut().println(revoked ? "revoked " + id : "no active token " + id);
+        spec.commandLine().getOut().flush();
+        return revoked ? 0 : 1;
+      }
+    }
+  }
+}
