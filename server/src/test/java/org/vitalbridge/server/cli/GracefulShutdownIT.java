@@ -109,6 +109,10 @@ class GracefulShutdownIT {
     int port = freePort();
     process = start(dir, port, "first");
     await().atMost(Duration.ofSeconds(60)).until(() -> status(port, "/health/ready") == 200);
+    // The first start prints the admin API token once, on stdout.
+    String token =
+        org.vitalbridge.server.ShownTokens.admin(
+            java.nio.file.Files.readString(dir.resolve("first.out")));
 
     Set<String> ackedRaw = ConcurrentHashMap.newKeySet();
     Set<UUID> ackedMeasurements = ConcurrentHashMap.newKeySet();
@@ -130,6 +134,7 @@ class GracefulShutdownIT {
                                 URI.create(
                                     "http://127.0.0.1:" + port + "/api/v1/ingest/acme-bedside"))
                             .header("Content-Type", "application/json")
+                            .header("Authorization", "Bearer " + token)
                             .timeout(Duration.ofSeconds(30))
                             .POST(
                                 HttpRequest.BodyPublishers.ofString(
