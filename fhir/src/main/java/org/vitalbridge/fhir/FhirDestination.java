@@ -70,6 +70,7 @@ public final class FhirDestination implements AutoCloseable {
     this.tokens = tokens;
     // Its own context: timeouts and connection pool belong to this destination, not the process.
     FhirContext ctx = FhirContext.forR4();
+    ctx.setRestfulClientFactory(new TlsClientFactory(ctx, config));
     ctx.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
     ctx.getRestfulClientFactory().setConnectTimeout((int) config.timeout().toMillis());
     ctx.getRestfulClientFactory().setSocketTimeout((int) config.timeout().toMillis());

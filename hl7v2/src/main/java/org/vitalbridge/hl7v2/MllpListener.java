@@ -80,7 +80,7 @@ public final class MllpListener implements AutoCloseable {
             ? new ServerSocket()
             : config.tls().context().getServerSocketFactory().createServerSocket();
     if (server instanceof SSLServerSocket ssl) {
-      ssl.setEnabledProtocols(new String[] {"TLSv1.3"});
+      ssl.setEnabledProtocols(config.tls().protocols().toArray(String[]::new));
       if (config.tls().requireClientCertificate()) {
         ssl.setNeedClientAuth(true);
       } else {

@@ -15,6 +15,7 @@ import org.vitalbridge.fhir.FhirMappingOptions;
 import org.vitalbridge.fhir.FhirTransactionMapper;
 import org.vitalbridge.fhir.TokenSource;
 import org.vitalbridge.server.config.VitalBridgeConfig;
+import org.vitalbridge.server.tls.TlsSetup;
 import org.vitalbridge.store.Store;
 
 /** Builds the FHIR destination from configuration. */
@@ -40,6 +41,10 @@ final class FhirWiring {
             f.flushInterval(),
             f.gzip(),
             f.timeout());
+    if (f.baseUrl() != null && f.baseUrl().regionMatches(true, 0, "https:", 0, 6)) {
+      TlsSetup tls = TlsContexts.client(f.clientTls(), "fhir.clientTls");
+      config = config.withTls(tls.context(), tls.protocols());
+    }
     return new FhirDestination(
         config,
         store.outbox(),

@@ -13,6 +13,7 @@ import org.vitalbridge.hl7v2.Hl7DestinationConfig;
 import org.vitalbridge.hl7v2.MllpListener;
 import org.vitalbridge.hl7v2.MllpListenerConfig;
 import org.vitalbridge.server.config.VitalBridgeConfig;
+import org.vitalbridge.server.tls.TlsSetup;
 import org.vitalbridge.store.Store;
 
 /** Builds the HL7 v2 pieces from configuration. */
@@ -32,6 +33,7 @@ final class Hl7Wiring {
 
   /** The ORU^R01 destination (outbox {@value #DESTINATION}), started. */
   static Hl7Destination destination(VitalBridgeConfig.Hl7Destination d, Store store, Clock clock) {
+    TlsSetup tls = d.tls() ? TlsContexts.client(d.clientTls(), "hl7.destination.clientTls") : null;
     Hl7Destination destination;
     try {
       destination =
@@ -46,7 +48,9 @@ final class Hl7Wiring {
                   d.sendingApplication(),
                   d.patientAssigningAuthority(),
                   d.ackTimeout(),
-                  d.maxMessagesPerPoll()),
+                  d.maxMessagesPerPoll(),
+                  tls == null ? null : tls.context(),
+                  tls == null ? null : tls.protocols()),
               store.outbox(),
               store.negativeAcks(),
               clock);
@@ -55,6 +59,12 @@ final class Hl7Wiring {
     }
     destination.start();
     return destination;
+  }
+
+  private static MllpListenerConfig.Tls tls(VitalBridgeConfig.Tls tls) {
+    TlsSetup setup = TlsContexts.server(tls, "hl7.mllp.tls");
+    return new MllpListenerConfig.Tls(
+        setup.context(), tls.requireClientCertificate(), setup.protocols());
   }
 
   static MllpListener listener(
@@ -69,11 +79,7 @@ final class Hl7Wiring {
                 store.journal().maxPayloadBytes(),
                 charset(m),
                 m.commitTimeout(),
-                m.tls().enabled()
-                    ? new MllpListenerConfig.Tls(
-                        TlsContexts.server(m.tls(), "hl7.mllp.tls"),
-                        m.tls().requireClientCertificate())
-                    : null),
+                m.tls().enabled() ? tls(m.tls()) : null),
             store,
             processor,
             clock);

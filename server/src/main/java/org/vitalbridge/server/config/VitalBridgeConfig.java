@@ -111,7 +111,8 @@ public record VitalBridgeConfig(
       String sharedGroup,
       boolean tls,
       Path trustStore,
-      String trustStorePassword) {}
+      String trustStorePassword,
+      ClientTls clientTls) {}
 
   /**
    * HL7 v2: the MLLP listener (PCD-01 and ADT in), what happens to measurements no association
@@ -133,12 +134,17 @@ public record VitalBridgeConfig(
       Tls tls) {}
 
   /**
-   * TLS 1.3 for a listener. Key stores are PKCS#12 files; their passwords come from the environment
-   * only (e.g. {@code VITALBRIDGE_HL7_MLLP_TLS_KEYSTOREPASSWORD}).
+   * TLS for a listener. The key is a PKCS#12 {@code keyStore} or a PEM {@code certificate} (chain,
+   * leaf first) with its PKCS#8 {@code privateKey}; passwords come from the environment only (e.g.
+   * {@code VITALBRIDGE_HL7_MLLP_TLS_KEYSTOREPASSWORD}). Changed files are used from the next
+   * handshake on, without a restart.
    *
-   * @param trustStore the CAs (or device certificates) whose devices are accepted; without it a
-   *     client certificate cannot be verified and none is asked for
+   * @param trustStore the CAs (or device certificates) whose devices are accepted, PKCS#12 or a PEM
+   *     bundle; without it a client certificate cannot be verified and none is asked for
    * @param requireClientCertificate refuse devices without a trusted certificate
+   * @param crl a CRL file (PEM or DER) of the device CA: revoked device certificates are refused
+   * @param minVersion {@code TLSv1.3} (default) or {@code TLSv1.2}
+   * @param reloadInterval how often the files are looked at for changes (default PT10S)
    */
   public record Tls(
       boolean enabled,
@@ -146,7 +152,89 @@ public record VitalBridgeConfig(
       String keyStorePassword,
       Path trustStore,
       String trustStorePassword,
-      boolean requireClientCertificate) {}
+      boolean requireClientCertificate,
+      Path certificate,
+      Path privateKey,
+      Path crl,
+      String minVersion,
+      Duration reloadInterval) {
+
+    /** PKCS#12 only, TLS 1.3, the default reload interval. */
+    public Tls(
+        boolean enabled,
+        Path keyStore,
+        String keyStorePassword,
+        Path trustStore,
+        String trustStorePassword,
+        boolean requireClientCertificate) {
+      this(
+          enabled,
+          keyStore,
+          keyStorePassword,
+          trustStore,
+          trustStorePassword,
+          requireClientCertificate,
+          null,
+          null,
+          null,
+          null,
+          null);
+    }
+
+    @Override
+    public String toString() {
+      // Never the passwords.
+      return "Tls[enabled="
+          + enabled
+          + ", keyStore="
+          + keyStore
+          + ", certificate="
+          + certificate
+          + ", trustStore="
+          + trustStore
+          + ", crl="
+          + crl
+          + ", minVersion="
+          + minVersion
+          + "]";
+    }
+  }
+
+  /**
+   * TLS of an outbound connection (FHIR server, EHR's MLLP port, external MQTT broker), used when
+   * the connection is TLS ({@code https://}, {@code tls: true}).
+   *
+   * @param trustStore the server's CA, PKCS#12 or PEM; null: the JDK's trusted CAs
+   * @param keyStore a PKCS#12 client key for mutual TLS, or {@code certificate} + {@code
+   *     privateKey} in PEM; all null: no client certificate
+   * @param minVersion {@code TLSv1.3} (default) or {@code TLSv1.2}
+   */
+  public record ClientTls(
+      Path trustStore,
+      String trustStorePassword,
+      Path keyStore,
+      String keyStorePassword,
+      Path certificate,
+      Path privateKey,
+      String minVersion) {
+    public static ClientTls none() {
+      return new ClientTls(null, null, null, null, null, null, null);
+    }
+
+    @Override
+    public String toString() {
+      // Never the passwords.
+      return "ClientTls[trustStore="
+          + trustStore
+          + ", keyStore="
+          + keyStore
+          + ", certificate="
+          + certificate
+          + ", minVersion="
+          + minVersion
+          + "]";
+    }
+  }
 
   public record Hl7Destination(
       boolean enabled,
@@ -158,7 +246,8 @@ public record VitalBridgeConfig(
       String sendingApplication,
       String patientAssigningAuthority,
       Duration ackTimeout,
-      int maxMessagesPerPoll) {}
+      int maxMessagesPerPoll,
+      ClientTls clientTls) {}
 
   /** The FHIR R4 REST destination; secrets come from the environment only. */
   public record Fhir(
@@ -171,7 +260,8 @@ public record VitalBridgeConfig(
       Duration timeout,
       String patientIdentifierSystem,
       String deviceIdentifierSystem,
-      Auth auth) {}
+      Auth auth,
+      ClientTls clientTls) {}
 
   /**
    * @param type {@code none}, {@code bearer} (static token) or {@code client-credentials}

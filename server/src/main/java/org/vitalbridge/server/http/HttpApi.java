@@ -253,7 +253,7 @@ public final class HttpApi implements AutoCloseable {
       ssl.setKeyStoreType("PKCS12");
       ssl.setKeyStorePassword(tls.keyStorePassword() == null ? "" : tls.keyStorePassword());
     }
-    ssl.setIncludeProtocols("TLSv1.3");
+    ssl.setIncludeProtocols(tls.protocols().toArray(String[]::new));
     if (tls.requireClientCertificate()) {
       ssl.setNeedClientAuth(true);
     } else {
