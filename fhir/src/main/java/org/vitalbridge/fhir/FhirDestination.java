@@ -50,6 +50,7 @@ public final class FhirDestination implements AutoCloseable {
   private final TokenSource tokens;
   private final IGenericClient client;
   private final DeliveryLoop loop;
+  private final java.util.function.UnaryOperator<org.vitalbridge.core.model.Measurement> minimize;
   private Instant firstWaiting;
 
   public FhirDestination(
@@ -58,6 +59,21 @@ public final class FhirDestination implements AutoCloseable {
       FhirTransactionMapper mapper,
       Clock clock,
       TokenSource tokens) {
+    this(config, outbox, mapper, clock, tokens, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * @param minimize what this destination may see of each measurement (an allow-list of fields,
+   *     pseudonyms for an analytics destination), applied before mapping
+   */
+  public FhirDestination(
+      FhirDestinationConfig config,
+      Outbox outbox,
+      FhirTransactionMapper mapper,
+      Clock clock,
+      TokenSource tokens,
+      java.util.function.UnaryOperator<org.vitalbridge.core.model.Measurement> minimize) {
+    this.minimize = minimize;
     this.config = config;
     this.outbox = outbox;
     this.mapper = mapper;
@@ -187,7 +203,7 @@ public final class FhirDestination implements AutoCloseable {
     // An entry queued again (new status, other patient) may exist on the server: update it.
     Bundle bundle =
         mapper.transaction(
-            batch.stream().map(e -> e.measurement().toMeasurement()).toList(),
+            batch.stream().map(e -> minimize.apply(e.measurement().toMeasurement())).toList(),
             batch.stream()
                 .filter(OutboxEntry::isUpdate)
                 .map(e -> e.measurement().id())

@@ -20,6 +20,7 @@ public final class Store implements AutoCloseable {
   private final Reprocessor reprocessor;
   private final Associations associations;
   private final AuditLog audit;
+  private final Consents consents;
   private final NegativeAcks negativeAcks;
   private final Unassociated unassociated;
   private final MeasurementFeed feed = new MeasurementFeed();
@@ -39,7 +40,8 @@ public final class Store implements AutoCloseable {
     this.journal = new Journal(db, config, pipeline::signal);
     this.measurements = new MeasurementQueries(db);
     this.quarantine = new Quarantine(db, clock);
-    this.outbox = new Outbox(db, clock);
+    this.consents = new Consents(db, clock, config.requiresConsent());
+    this.outbox = new Outbox(db, clock, consents);
     this.idempotency = new IdempotencyKeys(db, clock);
     this.retention = new Retention(db, clock, policy, idempotency);
     this.reprocessor = new Reprocessor(db, writer, clock);
@@ -125,6 +127,11 @@ public final class Store implements AutoCloseable {
 
   public NegativeAcks negativeAcks() {
     return negativeAcks;
+  }
+
+  /** Per-patient consent, and which destinations receive consenting patients' data only. */
+  public Consents consents() {
+    return consents;
   }
 
   public AuditLog audit() {

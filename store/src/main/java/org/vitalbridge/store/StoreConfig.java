@@ -20,6 +20,8 @@ import java.util.Objects;
  *     pressure: the adapter answers "busy" and the device retries)
  * @param destinations outbox destinations each measurement is queued for
  * @param unassociated what happens to a measurement without a patient ({@code forward} by default)
+ * @param requiresConsent destinations that receive only measurements of patients whose consent
+ *     permits it (the others are withheld, see {@link Consents})
  */
 public record StoreConfig(
     String backend,
@@ -33,9 +35,12 @@ public record StoreConfig(
     int maxBatch,
     int queueCapacity,
     List<String> destinations,
-    UnassociatedPolicy unassociated) {
+    UnassociatedPolicy unassociated,
+    java.util.Set<String> requiresConsent) {
 
   public StoreConfig {
+    requiresConsent =
+        requiresConsent == null ? java.util.Set.of() : java.util.Set.copyOf(requiresConsent);
     Objects.requireNonNull(backend, "backend");
     Objects.requireNonNull(unassociated, "unassociated");
     destinations = List.copyOf(destinations);
@@ -49,6 +54,36 @@ public record StoreConfig(
     if (maxPayloadBytes <= 0 || maxBatch <= 0 || queueCapacity <= 0) {
       throw new IllegalArgumentException("store limits must be positive");
     }
+  }
+
+  /** Settings without consent-gated destinations. */
+  public StoreConfig(
+      String backend,
+      Path sqliteFile,
+      String sqliteSynchronous,
+      String jdbcUrl,
+      String user,
+      String password,
+      String schema,
+      int maxPayloadBytes,
+      int maxBatch,
+      int queueCapacity,
+      List<String> destinations,
+      UnassociatedPolicy unassociated) {
+    this(
+        backend,
+        sqliteFile,
+        sqliteSynchronous,
+        jdbcUrl,
+        user,
+        password,
+        schema,
+        maxPayloadBytes,
+        maxBatch,
+        queueCapacity,
+        destinations,
+        unassociated,
+        java.util.Set.of());
   }
 
   /** Settings that forward unassociated measurements (the behaviour before the policy existed). */
@@ -76,7 +111,8 @@ public record StoreConfig(
         maxBatch,
         queueCapacity,
         destinations,
-        UnassociatedPolicy.FORWARD);
+        UnassociatedPolicy.FORWARD,
+        java.util.Set.of());
   }
 
   public static StoreConfig sqlite(Path file) {
@@ -102,7 +138,8 @@ public record StoreConfig(
         maxBatch,
         queueCapacity,
         names,
-        unassociated);
+        unassociated,
+        requiresConsent);
   }
 
   public StoreConfig withSqliteSynchronous(String mode) {
@@ -118,7 +155,8 @@ public record StoreConfig(
         maxBatch,
         queueCapacity,
         destinations,
-        unassociated);
+        unassociated,
+        requiresConsent);
   }
 
   public StoreConfig withMaxPayloadBytes(int bytes) {
@@ -134,7 +172,8 @@ public record StoreConfig(
         maxBatch,
         queueCapacity,
         destinations,
-        unassociated);
+        unassociated,
+        requiresConsent);
   }
 
   public StoreConfig withUnassociated(UnassociatedPolicy policy) {
@@ -150,7 +189,26 @@ public record StoreConfig(
         maxBatch,
         queueCapacity,
         destinations,
-        policy);
+        policy,
+        requiresConsent);
+  }
+
+  /** These settings with {@code names} receiving consenting patients' data only. */
+  public StoreConfig withRequiresConsent(java.util.Set<String> names) {
+    return new StoreConfig(
+        backend,
+        sqliteFile,
+        sqliteSynchronous,
+        jdbcUrl,
+        user,
+        password,
+        schema,
+        maxPayloadBytes,
+        maxBatch,
+        queueCapacity,
+        destinations,
+        unassociated,
+        names);
   }
 
   boolean isSqlite() {

@@ -247,9 +247,16 @@ public record VitalBridgeConfig(
       String patientAssigningAuthority,
       Duration ackTimeout,
       int maxMessagesPerPoll,
-      ClientTls clientTls) {}
+      ClientTls clientTls,
+      boolean requiresConsent) {}
 
-  /** The FHIR R4 REST destination; secrets come from the environment only. */
+  /**
+   * The FHIR R4 REST destination; secrets come from the environment only.
+   *
+   * @param requiresConsent send only measurements of patients whose consent permits it (the others
+   *     are withheld and counted)
+   * @param minimize what the destination may see (allow-list, pseudonyms)
+   */
   public record Fhir(
       boolean enabled,
       String baseUrl,
@@ -261,7 +268,29 @@ public record VitalBridgeConfig(
       String patientIdentifierSystem,
       String deviceIdentifierSystem,
       Auth auth,
-      ClientTls clientTls) {}
+      ClientTls clientTls,
+      boolean requiresConsent,
+      Minimize minimize) {}
+
+  /**
+   * Data minimization for one destination.
+   *
+   * @param fields identifying fields sent: {@code subject}, {@code device}, {@code location},
+   *     {@code containment}, {@code provenance}; empty: all
+   * @param pseudonymize patient ids (and devices left off {@code fields}) become keyed HMAC-SHA256
+   *     pseudonyms (base64url)
+   * @param pseudonymKey the HMAC key, at least 16 bytes, from {@code
+   *     VITALBRIDGE_FHIR_MINIMIZE_PSEUDONYMKEY} only
+   * @param pseudonymSystem the identifier system pseudonyms are sent under
+   */
+  public record Minimize(
+      List<String> fields, boolean pseudonymize, String pseudonymKey, String pseudonymSystem) {
+    @Override
+    public String toString() {
+      // Never the key.
+      return "Minimize[fields=" + fields + ", pseudonymize=" + pseudonymize + "]";
+    }
+  }
 
   /**
    * @param type {@code none}, {@code bearer} (static token) or {@code client-credentials}

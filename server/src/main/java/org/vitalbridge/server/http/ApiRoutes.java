@@ -32,7 +32,8 @@ final class ApiRoutes {
       DestinationRoutes destinations,
       AssociationRoutes associations,
       TemplateRoutes templates,
-      FlowRoutes flow) {}
+      FlowRoutes flow,
+      ConsentRoutes consents) {}
 
   static List<ApiRoute> table(Endpoints e) {
     String v1 = "/api/v1";
@@ -70,6 +71,8 @@ final class ApiRoutes {
         get(v1 + "/templates", VIEWER, e.templates()::list),
         post(v1 + "/templates/validate", INTEGRATOR, e.templates()::validate),
         post(v1 + "/templates/{template}/dry-run", INTEGRATOR, e.templates()::dryRun),
-        get(v1 + "/flow", VIEWER, e.flow()::flow));
+        get(v1 + "/flow", VIEWER, e.flow()::flow),
+        post(v1 + "/consents", INTEGRATOR, e.consents()::record),
+        get(v1 + "/consents/{patient}", VIEWER, e.consents()::list));
   }
 }

@@ -113,7 +113,8 @@ public final class HttpApi implements AutoCloseable {
                 destinations,
                 new AssociationRoutes(store, clock),
                 new TemplateRoutes(ops, clock),
-                new FlowRoutes(store, clock, components, destinations)));
+                new FlowRoutes(store, clock, components, destinations),
+                new ConsentRoutes(store)));
     Javalin app =
         Javalin.create(
             c -> {
