@@ -55,7 +55,9 @@ public final class MllpListener implements AutoCloseable {
             store.negativeAcks(),
             clock,
             config.defaultCharset(),
-            config.commitTimeout());
+            config.commitTimeout(),
+            store.ingestor().identities(),
+            store.audit());
     this.connections =
         new ThreadPoolExecutor(
             0,

@@ -204,7 +204,10 @@ public final class Engine implements AutoCloseable {
             10_000,
             destinations)
         .withUnassociated(unassociated(config.hl7().unassociated()))
-        .withRequiresConsent(consentGated(config));
+        .withRequiresConsent(consentGated(config))
+        .withDeviceIdentities(
+            new org.vitalbridge.store.DeviceIdentityPolicy(
+                config.deviceIdentities() == null ? Map.of() : config.deviceIdentities()));
   }
 
   /** The destinations configured {@code requiresConsent: true}. */

@@ -50,7 +50,7 @@ public final class Store implements AutoCloseable {
     this.unassociated = new Unassociated(db, config.unassociated(), writer::dropped);
     this.audit = new AuditLog(db, clock);
     this.negativeAcks = new NegativeAcks(db, clock);
-    this.ingestor = new Ingestor(journal, processor);
+    this.ingestor = new Ingestor(journal, processor, config.deviceIdentities(), audit);
     this.devices = new Devices(db);
     this.rawMessages = new RawMessageSearch(db);
   }

@@ -20,6 +20,7 @@ import java.util.Objects;
  *     pressure: the adapter answers "busy" and the device retries)
  * @param destinations outbox destinations each measurement is queued for
  * @param unassociated what happens to a measurement without a patient ({@code forward} by default)
+ * @param deviceIdentities who a device certificate may send as (itself only by default)
  * @param requiresConsent destinations that receive only measurements of patients whose consent
  *     permits it (the others are withheld, see {@link Consents})
  */
@@ -36,9 +37,11 @@ public record StoreConfig(
     int queueCapacity,
     List<String> destinations,
     UnassociatedPolicy unassociated,
-    java.util.Set<String> requiresConsent) {
+    java.util.Set<String> requiresConsent,
+    DeviceIdentityPolicy deviceIdentities) {
 
   public StoreConfig {
+    deviceIdentities = deviceIdentities == null ? DeviceIdentityPolicy.SELF_ONLY : deviceIdentities;
     requiresConsent =
         requiresConsent == null ? java.util.Set.of() : java.util.Set.copyOf(requiresConsent);
     Objects.requireNonNull(backend, "backend");
@@ -83,7 +86,8 @@ public record StoreConfig(
         queueCapacity,
         destinations,
         unassociated,
-        java.util.Set.of());
+        java.util.Set.of(),
+        null);
   }
 
   /** Settings that forward unassociated measurements (the behaviour before the policy existed). */
@@ -112,7 +116,8 @@ public record StoreConfig(
         queueCapacity,
         destinations,
         UnassociatedPolicy.FORWARD,
-        java.util.Set.of());
+        java.util.Set.of(),
+        null);
   }
 
   public static StoreConfig sqlite(Path file) {
@@ -139,7 +144,8 @@ public record StoreConfig(
         queueCapacity,
         names,
         unassociated,
-        requiresConsent);
+        requiresConsent,
+        deviceIdentities);
   }
 
   public StoreConfig withSqliteSynchronous(String mode) {
@@ -156,7 +162,8 @@ public record StoreConfig(
         queueCapacity,
         destinations,
         unassociated,
-        requiresConsent);
+        requiresConsent,
+        deviceIdentities);
   }
 
   public StoreConfig withMaxPayloadBytes(int bytes) {
@@ -173,7 +180,8 @@ public record StoreConfig(
         queueCapacity,
         destinations,
         unassociated,
-        requiresConsent);
+        requiresConsent,
+        deviceIdentities);
   }
 
   public StoreConfig withUnassociated(UnassociatedPolicy policy) {
@@ -190,7 +198,8 @@ public record StoreConfig(
         queueCapacity,
         destinations,
         policy,
-        requiresConsent);
+        requiresConsent,
+        deviceIdentities);
   }
 
   /** These settings with {@code names} receiving consenting patients' data only. */
@@ -208,7 +217,27 @@ public record StoreConfig(
         queueCapacity,
         destinations,
         unassociated,
-        names);
+        names,
+        deviceIdentities);
+  }
+
+  /** These settings with {@code policy} for device certificates. */
+  public StoreConfig withDeviceIdentities(DeviceIdentityPolicy policy) {
+    return new StoreConfig(
+        backend,
+        sqliteFile,
+        sqliteSynchronous,
+        jdbcUrl,
+        user,
+        password,
+        schema,
+        maxPayloadBytes,
+        maxBatch,
+        queueCapacity,
+        destinations,
+        unassociated,
+        requiresConsent,
+        policy);
   }
 
   boolean isSqlite() {

@@ -5,7 +5,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The whole configuration, as read from YAML (defaults, then a file, then the environment). */
+/**
+ * The whole configuration, as read from YAML (defaults, then a file, then the environment).
+ *
+ * @param deviceIdentities device certificate CN → further device ids (topic, payload, OBX-18) and
+ *     MSH-3 values it may send as; a certificate always may send as its own CN, and only as that
+ *     unless listed here (a gateway or central station)
+ */
 public record VitalBridgeConfig(
     Store store,
     Retention retention,
@@ -14,7 +20,8 @@ public record VitalBridgeConfig(
     Http http,
     Fhir fhir,
     Hl7 hl7,
-    Mqtt mqtt) {
+    Mqtt mqtt,
+    Map<String, List<String>> deviceIdentities) {
 
   /**
    * @param postgresqlPassword from the environment ({@code VITALBRIDGE_STORE_POSTGRESQLPASSWORD})
