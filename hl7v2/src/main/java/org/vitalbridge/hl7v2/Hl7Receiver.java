@@ -176,9 +176,10 @@ final class Hl7Receiver {
       org.vitalbridge.core.model.Rejection why,
       String sender,
       Charset charset) {
+    // An id of its own: the same bytes from a device allowed to send them are another message.
     RawMessage refused =
         new RawMessage(
-            raw.id(),
+            MeasurementIds.derived("mllp-refused|" + raw.id()).toString(),
             raw.payload(),
             org.vitalbridge.core.pipeline.RefusedContent.contentType(why, raw.contentType()),
             raw.adapter(),
@@ -191,7 +192,7 @@ final class Hl7Receiver {
         audit.record(
             raw.deviceIdentity(),
             ADAPTER + ".send-as-other-device",
-            "raw " + raw.id(),
+            "raw " + refused.id(),
             "refused AR",
             why.detail());
       } catch (RuntimeException e) {
@@ -206,7 +207,7 @@ final class Hl7Receiver {
                 "MSH".equals(why.field()) || "MSH-3".equals(why.field()) ? "MSH^1^3" : "OBX^1^18",
                 "207",
                 text));
-    return reply(AckMode.choose(parsed, ack, acknowledger), sender, raw.id(), charset);
+    return reply(AckMode.choose(parsed, ack, acknowledger), sender, refused.id(), charset);
   }
 
   /** A frame over the size limit: refused (it cannot be journaled), answered from its header. */
