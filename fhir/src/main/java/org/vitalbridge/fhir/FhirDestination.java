@@ -164,7 +164,7 @@ public final class FhirDestination implements AutoCloseable {
         moved += message.size();
       } else if (r == Result.REFUSED) {
         log.warn(
-            "FHIR destination {}: refused for good, dead-lettered: {}", config.name(), lastError);
+            "FHIR destination {}: refused for good, dead-lettered: {}", config.name(), loggedError);
         outbox.deadLetter(message, lastError);
         moved += message.size();
       } else {
@@ -196,6 +196,9 @@ public final class FhirDestination implements AutoCloseable {
   }
 
   private String lastError;
+  // What is logged of lastError: a server's answer may quote the patient data it was sent (an
+  // OperationOutcome's diagnostics), so it goes only into the outbox, never into the log.
+  private String loggedError;
   private Duration lastWait;
 
   /** One transaction; on failure the entries are rescheduled unless the server refused them. */
@@ -215,11 +218,15 @@ public final class FhirDestination implements AutoCloseable {
       return Result.DELIVERED;
     } catch (FhirClientConnectionException e) {
       lastError = "connection failed: " + e.getMessage();
+      loggedError = lastError;
     } catch (FhirDeliveryException e) {
       lastError = e.getMessage();
+      loggedError = lastError;
     } catch (BaseServerResponseException e) {
       int status = e.getStatusCode();
       lastError = status + " " + outcomeText(e);
+      loggedError =
+          "HTTP " + status + " (the server's answer is kept with the entries, not logged)";
       if (status == 429 || status == 503) {
         lastWait = retryAfterHeader.get();
       } else if (status < 500 && status != 408 && status != 401) {
@@ -234,10 +241,10 @@ public final class FhirDestination implements AutoCloseable {
 
   private void reschedule(List<OutboxEntry> entries) {
     if (lastWait != null) {
-      log.warn("FHIR destination {}: {} — retrying after {}", config.name(), lastError, lastWait);
+      log.warn("FHIR destination {}: {} — retrying after {}", config.name(), loggedError, lastWait);
       outbox.retryAfter(entries, lastError, lastWait);
     } else {
-      log.warn("FHIR destination {}: {} — will retry", config.name(), lastError);
+      log.warn("FHIR destination {}: {} — will retry", config.name(), loggedError);
       outbox.failed(entries, lastError);
     }
   }
