@@ -73,6 +73,11 @@ public final class Consents {
     this.gated = Set.copyOf(gated);
   }
 
+  /** The destinations that receive consenting patients' data only. */
+  public Set<String> gated() {
+    return gated;
+  }
+
   /** Whether {@code destination} receives consenting patients' data only. */
   public boolean gates(String destination) {
     return gated.contains(destination);

@@ -27,6 +27,30 @@ public record DestinationStatus(
     Instant pausedAt,
     String pauseReason,
     long withheld) {
+  /** A destination that withholds nothing (it does not require consent). */
+  public DestinationStatus(
+      String destination,
+      long backlog,
+      long failing,
+      long dead,
+      long delivered,
+      String lastError,
+      Instant lastDeliveredAt,
+      Instant pausedAt,
+      String pauseReason) {
+    this(
+        destination,
+        backlog,
+        failing,
+        dead,
+        delivered,
+        lastError,
+        lastDeliveredAt,
+        pausedAt,
+        pauseReason,
+        0);
+  }
+
   public boolean paused() {
     return pausedAt != null;
   }
