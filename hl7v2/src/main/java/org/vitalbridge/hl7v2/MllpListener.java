@@ -173,7 +173,7 @@ public final class MllpListener implements AutoCloseable {
     try {
       Certificate[] chain = ssl.getSession().getPeerCertificates();
       return chain.length > 0 && chain[0] instanceof X509Certificate x
-          ? x.getSubjectX500Principal().getName()
+          ? org.vitalbridge.store.DeviceIdentityPolicy.identityOf(x)
           : null;
     } catch (SSLPeerUnverifiedException e) {
       return null;

@@ -85,6 +85,10 @@ class EngineTlsIT {
       assertThat(publish(engine, device, "ACME-0042")).isZero();
       assertThat(publish(engine, device, "ACME-0043")).isEqualTo(0x87);
       assertThatThrownBy(() -> publish(engine, revoked, "ACME-0666")).isInstanceOf(Exception.class);
+      // A certificate that names its device only in a subject alternative name
+      TestPki.Issued bySan = pki.deviceBySan("ACME-0077");
+      assertThat(publish(engine, bySan, "ACME-0077")).isZero();
+      assertThat(publish(engine, bySan, "ACME-0042")).isEqualTo(0x87);
     }
   }
 
@@ -132,7 +136,10 @@ class EngineTlsIT {
               .publishWith()
               .topic("devices/" + topicDevice + "/acme-bedside")
               .qos(MqttQos.AT_LEAST_ONCE)
-              .payload(Files.readAllBytes(Path.of("..", "examples", "acme-bedside.json")))
+              .payload(
+                  Files.readString(Path.of("..", "examples", "acme-bedside.json"))
+                      .replace("ACME-0042", topicDevice)
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8))
               .send();
       return ((Mqtt5PublishResult.Mqtt5Qos1Result) r).getPubAck().getReasonCode().getCode();
     } catch (com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException e) {

@@ -32,6 +32,32 @@ public final class DeviceIdentityPolicy {
     this.allowed = Map.copyOf(copy);
   }
 
+  /**
+   * The identity a client certificate gives, as journaled: its subject DN (RFC 2253), whose CN is
+   * the device. A certificate without a CN (devices named only in a subject alternative name) is
+   * journaled as {@code CN=<first URI or DNS SAN>}, so the same rule holds for both.
+   */
+  public static String identityOf(java.security.cert.X509Certificate certificate) {
+    String subject = certificate.getSubjectX500Principal().getName();
+    if (commonName(subject) != null) {
+      return subject;
+    }
+    try {
+      java.util.Collection<java.util.List<?>> sans = certificate.getSubjectAlternativeNames();
+      if (sans != null) {
+        for (java.util.List<?> san : sans) {
+          int type = (Integer) san.get(0);
+          if (type == 6 || type == 2) {
+            return "CN=" + Rdn.escapeValue(san.get(1));
+          }
+        }
+      }
+    } catch (java.security.cert.CertificateParsingException e) {
+      // No usable SAN: the subject as it is.
+    }
+    return subject;
+  }
+
   /** The CN of a subject DN (RFC 2253), the last one if several; null without one. */
   public static String commonName(String subject) {
     if (subject == null) {

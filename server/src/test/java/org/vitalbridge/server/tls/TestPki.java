@@ -94,6 +94,13 @@ public final class TestPki {
     return issue("CN=" + deviceId + ",O=VitalBridge Test", null);
   }
 
+  /** A device certificate without a CN, named only by a DNS subject alternative name. */
+  public Issued deviceBySan(String deviceId) {
+    return issue(
+        "O=VitalBridge Test,OU=Devices",
+        new GeneralNames(new GeneralName(GeneralName.dNSName, deviceId)));
+  }
+
   private Issued issue(String subject, GeneralNames san) {
     try {
       KeyPair key = ecKey();
