@@ -52,6 +52,7 @@ public final class FhirDestination implements AutoCloseable {
   private final TokenSource tokens;
   private final IGenericClient client;
   private final DeliveryLoop loop;
+  private final java.util.function.UnaryOperator<org.vitalbridge.core.model.Measurement> minimize;
   private Instant firstWaiting;
 
   public FhirDestination(
@@ -60,6 +61,21 @@ public final class FhirDestination implements AutoCloseable {
       FhirTransactionMapper mapper,
       Clock clock,
       TokenSource tokens) {
+    this(config, outbox, mapper, clock, tokens, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * @param minimize what this destination may see of each measurement (an allow-list of fields,
+   *     pseudonyms for an analytics destination), applied before mapping
+   */
+  public FhirDestination(
+      FhirDestinationConfig config,
+      Outbox outbox,
+      FhirTransactionMapper mapper,
+      Clock clock,
+      TokenSource tokens,
+      java.util.function.UnaryOperator<org.vitalbridge.core.model.Measurement> minimize) {
+    this.minimize = minimize;
     this.config = config;
     this.outbox = outbox;
     this.mapper = mapper;
@@ -72,6 +88,7 @@ public final class FhirDestination implements AutoCloseable {
     this.tokens = tokens;
     // Its own context: timeouts and connection pool belong to this destination, not the process.
     FhirContext ctx = FhirContext.forR4();
+    ctx.setRestfulClientFactory(new TlsClientFactory(ctx, config));
     ctx.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
     ctx.getRestfulClientFactory().setConnectTimeout((int) config.timeout().toMillis());
     ctx.getRestfulClientFactory().setSocketTimeout((int) config.timeout().toMillis());
@@ -149,7 +166,7 @@ public final class FhirDestination implements AutoCloseable {
         moved += message.size();
       } else if (r == Result.REFUSED) {
         log.warn(
-            "FHIR destination {}: refused for good, dead-lettered: {}", config.name(), lastError);
+            "FHIR destination {}: refused for good, dead-lettered: {}", config.name(), loggedError);
         outbox.deadLetter(message, lastError);
         moved += message.size();
       } else {
@@ -213,12 +230,17 @@ public final class FhirDestination implements AutoCloseable {
   }
 
   private String lastError;
+  // What is logged of lastError: a server's answer may quote the patient data it was sent (an
+  // OperationOutcome's diagnostics), so it goes only into the outbox, never into the log.
+  private String loggedError;
   private Duration lastWait;
 
   /** One transaction; on failure the entries are rescheduled unless the server refused them. */
   private Result send(List<OutboxEntry> batch) {
     // An entry queued again (new status, other patient) may exist on the server: update it.
-    Bundle bundle = mapper.transaction(withPanelCompanions(batch), updated(batch));
+    Bundle bundle =
+        mapper.transaction(
+            withPanelCompanions(batch).stream().map(minimize).toList(), updated(batch));
     lastWait = null;
     try {
       post(bundle);
@@ -226,11 +248,15 @@ public final class FhirDestination implements AutoCloseable {
       return Result.DELIVERED;
     } catch (FhirClientConnectionException e) {
       lastError = "connection failed: " + e.getMessage();
+      loggedError = lastError;
     } catch (FhirDeliveryException e) {
       lastError = e.getMessage();
+      loggedError = lastError;
     } catch (BaseServerResponseException e) {
       int status = e.getStatusCode();
       lastError = status + " " + outcomeText(e);
+      loggedError =
+          "HTTP " + status + " (the server's answer is kept with the entries, not logged)";
       if (status == 429 || status == 503) {
         lastWait = retryAfterHeader.get();
       } else if (status < 500 && status != 408 && status != 401) {
@@ -245,10 +271,10 @@ public final class FhirDestination implements AutoCloseable {
 
   private void reschedule(List<OutboxEntry> entries) {
     if (lastWait != null) {
-      log.warn("FHIR destination {}: {} — retrying after {}", config.name(), lastError, lastWait);
+      log.warn("FHIR destination {}: {} — retrying after {}", config.name(), loggedError, lastWait);
       outbox.retryAfter(entries, lastError, lastWait);
     } else {
-      log.warn("FHIR destination {}: {} — will retry", config.name(), lastError);
+      log.warn("FHIR destination {}: {} — will retry", config.name(), loggedError);
       outbox.failed(entries, lastError);
     }
   }

@@ -89,7 +89,7 @@ public final class Hl7Destination implements AutoCloseable {
     this.encoder = new Pcd01Encoder(config, clock);
     this.executor =
         Executors.newCachedThreadPool(daemonThreads("vitalbridge-hl7-" + config.name()));
-    this.context = context(executor, config.ackTimeout());
+    this.context = context(executor, config);
   }
 
   /**
@@ -97,7 +97,8 @@ public final class Hl7Destination implements AutoCloseable {
    * every non-ASCII character into '?') and an executor of its own: closing a context that uses
    * HAPI's shared default executor shuts it down for every other HAPI user in the process.
    */
-  private static HapiContext context(ExecutorService executor, Duration connectTimeout) {
+  private static HapiContext context(ExecutorService executor, Hl7DestinationConfig config) {
+    Duration connectTimeout = config.ackTimeout();
     HapiContext ctx = new DefaultHapiContext(executor);
     ctx.setValidationContext(ValidationContextFactory.noValidation());
     ctx.setModelClassFactory(new CanonicalModelClassFactory("2.6"));
@@ -105,7 +106,9 @@ public final class Hl7Destination implements AutoCloseable {
     MinLowerLayerProtocol llp = new MinLowerLayerProtocol(true);
     llp.setCharset(StandardCharsets.UTF_8);
     ctx.setLowerLayerProtocol(llp);
-    ctx.setSocketFactory(new ConnectTimeoutSocketFactory((int) connectTimeout.toMillis()));
+    ctx.setSocketFactory(
+        new ConnectTimeoutSocketFactory(
+            (int) connectTimeout.toMillis(), config.tlsContext(), config.tlsProtocols()));
     return ctx;
   }
 
@@ -475,9 +478,32 @@ public final class Hl7Destination implements AutoCloseable {
    */
   private static final class ConnectTimeoutSocketFactory extends StandardSocketFactory {
     private final int timeoutMillis;
+    private final javax.net.ssl.SSLContext tls;
+    private final String[] protocols;
 
-    ConnectTimeoutSocketFactory(int timeoutMillis) {
+    ConnectTimeoutSocketFactory(
+        int timeoutMillis, javax.net.ssl.SSLContext tls, List<String> protocols) {
       this.timeoutMillis = timeoutMillis;
+      this.tls = tls;
+      this.protocols = protocols.toArray(String[]::new);
+    }
+
+    /**
+     * TLS with the configured context (the JVM's default without one), only the configured
+     * versions, and the EHR's host name checked against its certificate.
+     */
+    @Override
+    public Socket createTlsSocket() throws IOException {
+      javax.net.ssl.SSLSocketFactory factory =
+          tls == null
+              ? (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault()
+              : tls.getSocketFactory();
+      javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) factory.createSocket();
+      javax.net.ssl.SSLParameters p = socket.getSSLParameters();
+      p.setProtocols(protocols);
+      p.setEndpointIdentificationAlgorithm("HTTPS");
+      socket.setSSLParameters(p);
+      return socket;
     }
 
     @Override

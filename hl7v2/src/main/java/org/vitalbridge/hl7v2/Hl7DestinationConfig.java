@@ -20,6 +20,10 @@ import java.util.List;
  *     hl7.out.ack-timeout}, default 30 s)
  * @param maxMessagesPerPoll most ORU messages one delivery round sends ({@code
  *     hl7.out.max-messages-per-poll}, default 50)
+ * @param tlsContext with {@code tls}: the EHR's CA (and a client key for mutual TLS); {@code null}
+ *     for the JVM's default trust store
+ * @param tlsProtocols with {@code tls}: the versions enabled ({@code minVersion}), TLS 1.3 by
+ *     default
  */
 public record Hl7DestinationConfig(
     String name,
@@ -31,7 +35,9 @@ public record Hl7DestinationConfig(
     String sendingApplication,
     String patientAssigningAuthority,
     Duration ackTimeout,
-    int maxMessagesPerPoll) {
+    int maxMessagesPerPoll,
+    javax.net.ssl.SSLContext tlsContext,
+    List<String> tlsProtocols) {
 
   public static final String DEFAULT_SENDING_APPLICATION = "VitalBridge";
   public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofSeconds(30);
@@ -44,6 +50,10 @@ public record Hl7DestinationConfig(
     if (ackTimeout == null) {
       ackTimeout = DEFAULT_ACK_TIMEOUT;
     }
+    tlsProtocols =
+        tlsProtocols == null || tlsProtocols.isEmpty()
+            ? List.of("TLSv1.3")
+            : List.copyOf(tlsProtocols);
     List<String> problems = new ArrayList<>();
     if (name == null || name.isBlank()) {
       problems.add("hl7.out.name must not be blank");
@@ -64,6 +74,33 @@ public record Hl7DestinationConfig(
       throw new IllegalArgumentException(
           "invalid HL7 destination configuration: " + String.join("; ", problems));
     }
+  }
+
+  /** With the JVM's trust store and TLS 1.3 when {@code tls} is on. */
+  public Hl7DestinationConfig(
+      String name,
+      String host,
+      int port,
+      boolean tls,
+      String receivingApplication,
+      String receivingFacility,
+      String sendingApplication,
+      String patientAssigningAuthority,
+      Duration ackTimeout,
+      int maxMessagesPerPoll) {
+    this(
+        name,
+        host,
+        port,
+        tls,
+        receivingApplication,
+        receivingFacility,
+        sendingApplication,
+        patientAssigningAuthority,
+        ackTimeout,
+        maxMessagesPerPoll,
+        null,
+        null);
   }
 
   /** Plain MLLP with the defaults and no receiving application, facility or authority. */

@@ -48,6 +48,8 @@ final class Hl7Receiver {
   private final Msh18Charsets charsets;
   private final Duration commitTimeout;
   private final Pcd01Acknowledger acknowledger = new Pcd01Acknowledger();
+  private final org.vitalbridge.store.DeviceIdentityPolicy identities;
+  private final org.vitalbridge.store.AuditLog audit;
 
   Hl7Receiver(
       Journal journal,
@@ -57,6 +59,34 @@ final class Hl7Receiver {
       Clock clock,
       Charset defaultCharset,
       Duration commitTimeout) {
+    this(
+        journal,
+        processor,
+        adt,
+        negativeAcks,
+        clock,
+        defaultCharset,
+        commitTimeout,
+        org.vitalbridge.store.DeviceIdentityPolicy.SELF_ONLY,
+        null);
+  }
+
+  /**
+   * @param identities who a device certificate may send as (MSH-3 and the devices of its OBX rows)
+   * @param audit where refusals of a device sending as another are recorded; null for none
+   */
+  Hl7Receiver(
+      Journal journal,
+      MessageProcessor processor,
+      AdtHandler adt,
+      NegativeAcks negativeAcks,
+      Clock clock,
+      Charset defaultCharset,
+      Duration commitTimeout,
+      org.vitalbridge.store.DeviceIdentityPolicy identities,
+      org.vitalbridge.store.AuditLog audit) {
+    this.identities = identities;
+    this.audit = audit;
     this.journal = journal;
     this.processor = processor;
     this.decoder = new Pcd01Decoder(defaultCharset);
@@ -87,6 +117,11 @@ final class Hl7Receiver {
     Optional<Hl7Acknowledgment.Error> refusal = acknowledger.refusal(parsed);
     List<Outcome> outcomes =
         refusal.isPresent() ? List.of() : processor.harmonize(decoder.decode(parsed, er7), raw);
+    Optional<org.vitalbridge.core.model.Rejection> forbidden =
+        refusal.isPresent() ? Optional.empty() : impersonation(parsed, outcomes, identity);
+    if (forbidden.isPresent()) {
+      return refuseImpersonation(parsed, raw, forbidden.get(), sender, charset);
+    }
     if (refusal.isEmpty()) {
       processor.remember(raw.id(), outcomes);
     }
@@ -103,6 +138,76 @@ final class Hl7Receiver {
       application = acknowledger.processed(parsed, outcomes);
     }
     return reply(AckMode.choose(parsed, application, acknowledger), sender, raw.id(), charset);
+  }
+
+  /**
+   * With a client certificate: MSH-3 and the device of every reading must be the certificate's
+   * device (or granted to it by {@code deviceIdentities}).
+   */
+  private Optional<org.vitalbridge.core.model.Rejection> impersonation(
+      Message parsed, List<Outcome> outcomes, String identity) {
+    if (identity == null) {
+      return Optional.empty();
+    }
+    String msh3;
+    try {
+      msh3 = Hl7Messages.sender((MSH) parsed.get("MSH"));
+    } catch (HL7Exception e) {
+      msh3 = null;
+    }
+    Optional<org.vitalbridge.core.model.Rejection> bySender =
+        identities.check(identity, msh3 == null ? List.of("") : List.of(msh3), "MSH-3");
+    if (bySender.isPresent()) {
+      return bySender;
+    }
+    List<String> devices = new ArrayList<>();
+    for (Outcome o : outcomes) {
+      if (o instanceof Outcome.Accepted a) {
+        devices.add(a.measurement().device().value());
+      }
+    }
+    return identities.check(identity, devices, "OBX-18");
+  }
+
+  /** Journals the bytes as refused (quarantined, never data), audits, answers AR. */
+  private Reply refuseImpersonation(
+      Message parsed,
+      RawMessage raw,
+      org.vitalbridge.core.model.Rejection why,
+      String sender,
+      Charset charset) {
+    // An id of its own: the same bytes from a device allowed to send them are another message.
+    RawMessage refused =
+        new RawMessage(
+            MeasurementIds.derived("mllp-refused|" + raw.id()).toString(),
+            raw.payload(),
+            org.vitalbridge.core.pipeline.RefusedContent.contentType(why, raw.contentType()),
+            raw.adapter(),
+            raw.sourceAddress(),
+            raw.deviceIdentity(),
+            raw.receivedAt());
+    Optional<String> notStored = commit(refused);
+    if (audit != null) {
+      try {
+        audit.record(
+            raw.deviceIdentity(),
+            ADAPTER + ".send-as-other-device",
+            "raw " + refused.id(),
+            "refused AR",
+            why.detail());
+      } catch (RuntimeException e) {
+        log.warn("MLLP refusal not audited: {}", e.getMessage());
+      }
+    }
+    String text = why.detail() + (notStored.isPresent() ? " (" + notStored.get() + ")" : "");
+    Hl7Acknowledgment ack =
+        acknowledger.refused(
+            parsed,
+            new Hl7Acknowledgment.Error(
+                "MSH".equals(why.field()) || "MSH-3".equals(why.field()) ? "MSH^1^3" : "OBX^1^18",
+                "207",
+                text));
+    return reply(AckMode.choose(parsed, ack, acknowledger), sender, refused.id(), charset);
   }
 
   /** A frame over the size limit: refused (it cannot be journaled), answered from its header. */

@@ -55,7 +55,9 @@ public final class MllpListener implements AutoCloseable {
             store.negativeAcks(),
             clock,
             config.defaultCharset(),
-            config.commitTimeout());
+            config.commitTimeout(),
+            store.ingestor().identities(),
+            store.audit());
     this.connections =
         new ThreadPoolExecutor(
             0,
@@ -80,7 +82,7 @@ public final class MllpListener implements AutoCloseable {
             ? new ServerSocket()
             : config.tls().context().getServerSocketFactory().createServerSocket();
     if (server instanceof SSLServerSocket ssl) {
-      ssl.setEnabledProtocols(new String[] {"TLSv1.3"});
+      ssl.setEnabledProtocols(config.tls().protocols().toArray(String[]::new));
       if (config.tls().requireClientCertificate()) {
         ssl.setNeedClientAuth(true);
       } else {
@@ -171,7 +173,7 @@ public final class MllpListener implements AutoCloseable {
     try {
       Certificate[] chain = ssl.getSession().getPeerCertificates();
       return chain.length > 0 && chain[0] instanceof X509Certificate x
-          ? x.getSubjectX500Principal().getName()
+          ? org.vitalbridge.store.DeviceIdentityPolicy.identityOf(x)
           : null;
     } catch (SSLPeerUnverifiedException e) {
       return null;

@@ -31,10 +31,21 @@ public record MllpListenerConfig(
    * @param context the server's key (and the trusted device CAs)
    * @param requireClientCertificate refuse devices without a certificate the context trusts;
    *     otherwise a certificate is asked for and, when given, names the device
+   * @param protocols the TLS versions enabled ({@code hl7.mllp.tls.minVersion}); TLS 1.3 by default
    */
-  public record Tls(SSLContext context, boolean requireClientCertificate) {
+  public record Tls(
+      SSLContext context, boolean requireClientCertificate, java.util.List<String> protocols) {
     public Tls {
       Objects.requireNonNull(context, "context");
+      protocols =
+          protocols == null || protocols.isEmpty()
+              ? java.util.List.of("TLSv1.3")
+              : java.util.List.copyOf(protocols);
+    }
+
+    /** TLS 1.3 only. */
+    public Tls(SSLContext context, boolean requireClientCertificate) {
+      this(context, requireClientCertificate, null);
     }
   }
 

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vitalbridge.core.testkit.MutableClock;
+import org.vitalbridge.store.DeviceIdentityPolicy;
 import org.vitalbridge.store.RetentionPolicy;
 import org.vitalbridge.store.Store;
 import org.vitalbridge.store.StoreConfig;
@@ -145,10 +147,23 @@ class MllpListenerTlsIT {
     return c;
   }
 
+  /**
+   * The certificate is the monitor's; its gateway's MSH-3 (universal id) and its own EUI-64 in
+   * OBX-18 are the names it is granted.
+   */
+  private static final DeviceIdentityPolicy GRANTED =
+      new DeviceIdentityPolicy(
+          Map.of("monitor-0123456789ABCDEF", List.of("ACDE48234567ABCD", "0123456789ABCDEF")));
+
   private void start(boolean requireClientCertificate) throws Exception {
+    start(requireClientCertificate, GRANTED);
+  }
+
+  private void start(boolean requireClientCertificate, DeviceIdentityPolicy identities)
+      throws Exception {
     store =
         Store.open(
-            StoreConfig.sqlite(tmp.resolve("vb.db")),
+            StoreConfig.sqlite(tmp.resolve("vb.db")).withDeviceIdentities(identities),
             MllpListenerIT.PROCESSOR,
             clock,
             new RetentionPolicy(null, null, 0, 0));
@@ -210,6 +225,19 @@ class MllpListenerTlsIT {
     }
   }
 
+  private List<String> quarantined() throws Exception {
+    List<String> out = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve("vb.db"));
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery("SELECT reason, field FROM quarantine WHERE resolved_at IS NULL")) {
+      while (rs.next()) {
+        out.add(rs.getString(1) + " " + rs.getString(2));
+      }
+    }
+    return out;
+  }
+
   private List<String> journaledIdentities() throws Exception {
     List<String> out = new ArrayList<>();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve("vb.db"));
@@ -230,6 +258,34 @@ class MllpListenerTlsIT {
 
     assertThat(ack).contains("MSA|AA|MSG0002");
     assertThat(journaledIdentities()).containsExactly(DEVICE_SUBJECT);
+  }
+
+  @Test
+  void aCertificateSendingAsAnotherSenderIsAnsweredArQuarantinedAndAudited() throws Exception {
+    start(true, DeviceIdentityPolicy.SELF_ONLY);
+
+    String ack = send(context("device.p12", "server-trusted.p12"));
+
+    assertThat(ack).contains("MSA|AR|MSG0002").contains("ACDE48234567ABCD");
+    // The journal's commit signals the pipeline, which may be writing this very message: wait
+    // (reading through a connection of our own, whose snapshot is always the latest).
+    List<String> reasons = quarantined();
+    for (int i = 0; i < 100 && reasons.isEmpty(); i++) {
+      store.pipeline().drain();
+      Thread.sleep(50);
+      reasons = quarantined();
+    }
+    assertThat(reasons).containsExactly("not-authorized MSH-3");
+    assertThat(store.measurements().count()).isZero();
+    List<String> audit = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve("vb.db"));
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT actor, action, outcome FROM audit")) {
+      while (rs.next()) {
+        audit.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
+      }
+    }
+    assertThat(audit).containsExactly(DEVICE_SUBJECT + " mllp.send-as-other-device refused AR");
   }
 
   @Test

@@ -3,11 +3,13 @@ package org.vitalbridge.mqtt;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.vitalbridge.core.model.Rejection;
+import org.vitalbridge.core.model.RejectionReason;
 import org.vitalbridge.core.pipeline.MessageProcessor;
 import org.vitalbridge.core.pipeline.Outcome;
 import org.vitalbridge.store.Ingestor;
@@ -34,6 +36,17 @@ record Answer(ReasonCode code, String reason, boolean kept) {
   static Answer of(Ingestor.Receipt receipt) {
     List<Outcome.Rejected> rejected = receipt.rejections();
     int stored = receipt.measurementIds().size();
+    Optional<Outcome.Rejected> notAuthorized =
+        rejected.stream()
+            .filter(r -> r.rejection().reason() == RejectionReason.NOT_AUTHORIZED)
+            .findFirst();
+    if (notAuthorized.isPresent()) {
+      // The payload names a device the client certificate is not: as for a topic, 0x87.
+      return new Answer(
+          ReasonCode.NOT_AUTHORIZED,
+          "not authorized (quarantined): " + notAuthorized.get().rejection().detail(),
+          true);
+    }
     if (receipt.malformed()) {
       Rejection first =
           rejected.stream()

@@ -25,7 +25,7 @@ record DeviceIdentity(String subject, String commonName) {
     try {
       Certificate[] chain = session.getPeerCertificates();
       if (chain.length > 0 && chain[0] instanceof X509Certificate x) {
-        String subject = x.getSubjectX500Principal().getName();
+        String subject = org.vitalbridge.store.DeviceIdentityPolicy.identityOf(x);
         return Optional.of(new DeviceIdentity(subject, commonName(subject)));
       }
     } catch (SSLPeerUnverifiedException e) {

@@ -13,7 +13,6 @@ import io.vertx.mqtt.MqttServer;
 import io.vertx.mqtt.MqttServerOptions;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -75,7 +74,7 @@ final class EmbeddedEndpoint implements AutoCloseable {
   static EmbeddedEndpoint start(MqttConfig config, Intake intake, ExecutorService workers) {
     MqttConfig.Embedded embedded = config.embedded();
     MqttConfig.Tls tls = embedded.tls();
-    if (tls != null) {
+    if (tls != null && tls.keyStore() != null) {
       KeyStores.load(tls.keyStore(), tls.keyStorePassword(), "mqtt.embedded.tls.keyStore");
       if (tls.trustStore() != null) {
         KeyStores.load(tls.trustStore(), tls.trustStorePassword(), "mqtt.embedded.tls.trustStore");
@@ -113,10 +112,19 @@ final class EmbeddedEndpoint implements AutoCloseable {
     MqttConfig.Tls tls = config.tls();
     if (tls != null) {
       options.setSsl(true);
-      options.setKeyCertOptions(pfx(tls.keyStore().toString(), tls.keyStorePassword()));
-      options.setEnabledSecureTransportProtocols(Set.of("TLSv1.3"));
-      if (tls.trustStore() != null) {
+      options.setEnabledSecureTransportProtocols(new java.util.HashSet<>(tls.protocols()));
+      if (tls.keyManager() != null) {
+        // Managers that follow their files: the next handshake gets a renewed certificate or CRL.
+        options.setKeyCertOptions(io.vertx.core.net.KeyCertOptions.wrap(tls.keyManager()));
+      } else {
+        options.setKeyCertOptions(pfx(tls.keyStore().toString(), tls.keyStorePassword()));
+      }
+      if (tls.trustManager() != null) {
+        options.setTrustOptions(io.vertx.core.net.TrustOptions.wrap(tls.trustManager()));
+      } else if (tls.trustStore() != null) {
         options.setTrustOptions(pfx(tls.trustStore().toString(), tls.trustStorePassword()));
+      }
+      if (tls.trustManager() != null || tls.trustStore() != null) {
         options.setClientAuth(
             tls.requireClientCertificate() ? ClientAuth.REQUIRED : ClientAuth.REQUEST);
       }
@@ -153,7 +161,7 @@ final class EmbeddedEndpoint implements AutoCloseable {
         "MQTT endpoint listening on {}:{}{} (payloads up to {} bytes)",
         config.host(),
         port(),
-        tls == null ? "" : " (TLS 1.3)",
+        tls == null ? "" : " (" + String.join(", ", tls.protocols()) + ")",
         intake.maxPayloadBytes());
   }
 

@@ -119,14 +119,18 @@ final class ExternalSubscriber implements AutoCloseable {
       b =
           b.sslConfig(
               MqttClientSslConfig.builder()
-                  .protocols(List.of("TLSv1.3"))
+                  .protocols(config.protocols())
+                  .keyManagerFactory(
+                      config.keyManager() == null ? null : Managers.keys(config.keyManager()))
                   .trustManagerFactory(
-                      config.trustStore() == null
-                          ? null
-                          : KeyStores.trust(
-                              config.trustStore(),
-                              config.trustStorePassword(),
-                              "mqtt.external.trustStore"))
+                      config.trustManager() != null
+                          ? Managers.trust(config.trustManager())
+                          : config.trustStore() == null
+                              ? null
+                              : KeyStores.trust(
+                                  config.trustStore(),
+                                  config.trustStorePassword(),
+                                  "mqtt.external.trustStore"))
                   .build());
     }
     if (config.username() != null || config.password() != null) {

@@ -188,23 +188,34 @@ final class Intake {
                 ReasonCode.UNSPECIFIED_ERROR, "presence not recorded: store unavailable", false));
   }
 
-  /** A certificate's CN must be the device the topic names (when the rule names one). */
-  private static Optional<Rejection> authorize(Delivery d, String topicDevice) {
+  /**
+   * A certificate may publish only as its own device (or a device {@code deviceIdentities} grants
+   * it) on a topic that names one; a refusal is audited.
+   */
+  private Optional<Rejection> authorize(Delivery d, String topicDevice) {
     if (d.identity() == null || topicDevice == null) {
       return Optional.empty();
     }
-    if (topicDevice.equals(d.identity().commonName())) {
-      return Optional.empty();
+    Optional<Rejection> forbidden =
+        store
+            .ingestor()
+            .identities()
+            .check(d.identity().subject(), java.util.List.of(topicDevice), "topic");
+    if (forbidden.isPresent()) {
+      try {
+        store
+            .audit()
+            .record(
+                d.identity().subject(),
+                ADAPTER + ".send-as-other-device",
+                "topic " + d.topic(),
+                "refused 0x87",
+                forbidden.get().detail());
+      } catch (RuntimeException e) {
+        log.warn("MQTT refusal not audited: {}", e.getMessage());
+      }
     }
-    return Optional.of(
-        new Rejection(
-            RejectionReason.NOT_AUTHORIZED,
-            "topic",
-            "the topic names device '"
-                + topicDevice
-                + "' but the client certificate is CN '"
-                + d.identity().commonName()
-                + "'"));
+    return forbidden;
   }
 
   private static Rejection tooLarge(int size, int limit, String key) {

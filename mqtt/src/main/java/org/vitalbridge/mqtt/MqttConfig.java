@@ -61,7 +61,8 @@ public record MqttConfig(
   public record Embedded(String host, int port, int maxConnections, Tls tls) {}
 
   /**
-   * TLS of the embedded endpoint ({@code mqtt.embedded.tls.*}): TLS 1.3 only.
+   * TLS of the embedded endpoint ({@code mqtt.embedded.tls.*}): PKCS#12 files, or ready key and
+   * trust managers ({@link #of}); TLS 1.3 only unless {@code protocols} allows TLS 1.2.
    *
    * @param keyStore PKCS#12 file with the endpoint's key and certificate chain
    * @param trustStore PKCS#12 file with the CAs (or certificates) device certificates must chain
@@ -74,7 +75,46 @@ public record MqttConfig(
       String keyStorePassword,
       Path trustStore,
       String trustStorePassword,
-      boolean requireClientCertificate) {
+      boolean requireClientCertificate,
+      javax.net.ssl.X509KeyManager keyManager,
+      javax.net.ssl.X509TrustManager trustManager,
+      List<String> protocols) {
+    public Tls {
+      protocols =
+          protocols == null || protocols.isEmpty() ? List.of("TLSv1.3") : List.copyOf(protocols);
+    }
+
+    /** PKCS#12 files, TLS 1.3 only. */
+    public Tls(
+        Path keyStore,
+        String keyStorePassword,
+        Path trustStore,
+        String trustStorePassword,
+        boolean requireClientCertificate) {
+      this(
+          keyStore,
+          keyStorePassword,
+          trustStore,
+          trustStorePassword,
+          requireClientCertificate,
+          null,
+          null,
+          null);
+    }
+
+    /**
+     * Ready key and trust managers (PEM or PKCS#12, reloaded when their files change, a CRL
+     * checked) and the TLS versions to enable.
+     */
+    public static Tls of(
+        javax.net.ssl.X509KeyManager keyManager,
+        javax.net.ssl.X509TrustManager trustManager,
+        boolean requireClientCertificate,
+        List<String> protocols) {
+      return new Tls(
+          null, null, null, null, requireClientCertificate, keyManager, trustManager, protocols);
+    }
+
     @Override
     public String toString() {
       // Never the passwords.
@@ -112,7 +152,43 @@ public record MqttConfig(
       String sharedGroup,
       boolean tls,
       Path trustStore,
-      String trustStorePassword) {
+      String trustStorePassword,
+      javax.net.ssl.X509KeyManager keyManager,
+      javax.net.ssl.X509TrustManager trustManager,
+      List<String> protocols) {
+    public External {
+      protocols =
+          protocols == null || protocols.isEmpty() ? List.of("TLSv1.3") : List.copyOf(protocols);
+    }
+
+    /** The broker's CA from a PKCS#12 trust store (or the JDK's), no client key, TLS 1.3. */
+    public External(
+        String host,
+        int port,
+        String clientId,
+        String username,
+        String password,
+        Duration sessionExpiry,
+        String sharedGroup,
+        boolean tls,
+        Path trustStore,
+        String trustStorePassword) {
+      this(
+          host,
+          port,
+          clientId,
+          username,
+          password,
+          sessionExpiry,
+          sharedGroup,
+          tls,
+          trustStore,
+          trustStorePassword,
+          null,
+          null,
+          null);
+    }
+
     @Override
     public String toString() {
       // Never the passwords.
@@ -262,10 +338,12 @@ public record MqttConfig(
     }
     Tls tls = embedded.tls();
     if (tls != null) {
-      if (tls.keyStore() == null) {
+      if (tls.keyStore() == null && tls.keyManager() == null) {
         errors.add("mqtt.embedded.tls.keyStore must name a PKCS#12 file when TLS is on");
       }
-      if (tls.requireClientCertificate() && tls.trustStore() == null) {
+      if (tls.requireClientCertificate()
+          && tls.trustStore() == null
+          && tls.trustManager() == null) {
         errors.add(
             "mqtt.embedded.tls.trustStore is required when"
                 + " mqtt.embedded.tls.requireClientCertificate is true");

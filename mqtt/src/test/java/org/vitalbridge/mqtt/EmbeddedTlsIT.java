@@ -114,6 +114,36 @@ class EmbeddedTlsIT extends EmbeddedSupport {
     assertThat(q).singleElement().extracting(QuarantineEntry::reason).isEqualTo("not-authorized");
     assertThat(quarantinedBytes(q.get(0))).isEqualTo(reading);
     assertThat(measurements()).isEmpty();
+    assertThat(audited()).containsExactly("mqtt.send-as-other-device refused 0x87");
+  }
+
+  @Test
+  void aPayloadNamingAnotherDeviceOnItsOwnTopicIsAnswered0x87AndAudited() throws Exception {
+    startTls(true);
+    Mqtt5BlockingClient device = tlsDevice("gateway-7", true, "TLSv1.3");
+    byte[] reading = Fixtures.reading("ACME-9999", 0);
+
+    Mqtt5PubAck ack = pubAck(device, "devices/ACME-0042/acme-bedside", reading);
+
+    assertThat(ack.getReasonCode().getCode()).isEqualTo(0x87);
+    assertThat(quarantine())
+        .singleElement()
+        .extracting(QuarantineEntry::reason)
+        .isEqualTo("not-authorized");
+    assertThat(measurements()).isEmpty();
+    assertThat(audited()).containsExactly("mqtt.send-as-other-device refused");
+  }
+
+  /** The audit rows as "action outcome", straight from the database. */
+  private List<String> audited() throws Exception {
+    List<String> out = new java.util.ArrayList<>();
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db());
+        var rs = c.createStatement().executeQuery("SELECT action, outcome FROM audit")) {
+      while (rs.next()) {
+        out.add(rs.getString(1) + " " + rs.getString(2));
+      }
+    }
+    return out;
   }
 
   @Test

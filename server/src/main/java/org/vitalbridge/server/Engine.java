@@ -277,7 +277,23 @@ public final class Engine implements AutoCloseable {
             1000,
             10_000,
             destinations)
-        .withUnassociated(unassociated(config.hl7().unassociated()));
+        .withUnassociated(unassociated(config.hl7().unassociated()))
+        .withRequiresConsent(consentGated(config))
+        .withDeviceIdentities(
+            new org.vitalbridge.store.DeviceIdentityPolicy(
+                config.deviceIdentities() == null ? Map.of() : config.deviceIdentities()));
+  }
+
+  /** The destinations configured {@code requiresConsent: true}. */
+  private static java.util.Set<String> consentGated(VitalBridgeConfig config) {
+    java.util.Set<String> gated = new java.util.HashSet<>();
+    if (config.fhir().requiresConsent()) {
+      gated.add(FhirWiring.DESTINATION);
+    }
+    if (config.hl7().destination().requiresConsent()) {
+      gated.add(Hl7Wiring.DESTINATION);
+    }
+    return gated;
   }
 
   private static UnassociatedPolicy unassociated(String value) {

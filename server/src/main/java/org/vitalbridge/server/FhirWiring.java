@@ -15,6 +15,8 @@ import org.vitalbridge.fhir.FhirMappingOptions;
 import org.vitalbridge.fhir.FhirTransactionMapper;
 import org.vitalbridge.fhir.TokenSource;
 import org.vitalbridge.server.config.VitalBridgeConfig;
+import org.vitalbridge.server.tls.TlsSetup;
+import org.vitalbridge.store.Minimization;
 import org.vitalbridge.store.Store;
 
 /** Builds the FHIR destination from configuration. */
@@ -49,14 +51,49 @@ final class FhirWiring {
   static FhirDestination destination(
       VitalBridgeConfig.Fhir f, Store store, Terminology terminology, Clock clock) {
     FhirDestinationConfig config = config(f);
+    if (f.baseUrl() != null && f.baseUrl().regionMatches(true, 0, "https:", 0, 6)) {
+      TlsSetup tls = TlsContexts.client(f.clientTls(), "fhir.clientTls");
+      config = config.withTls(tls.context(), tls.protocols());
+    }
+    Minimization minimization = minimization(f.minimize());
     return new FhirDestination(
         config,
         store.outbox(),
         new FhirTransactionMapper(
             terminology,
-            new FhirMappingOptions(f.patientIdentifierSystem(), f.deviceIdentifierSystem())),
+            new FhirMappingOptions(
+                minimization.pseudonymizes()
+                    ? f.minimize().pseudonymSystem()
+                    : f.patientIdentifierSystem(),
+                f.deviceIdentifierSystem())),
         clock,
-        tokens(f.auth(), clock));
+        tokens(f.auth(), clock),
+        minimization);
+  }
+
+  static Minimization minimization(VitalBridgeConfig.Minimize m) {
+    if (m == null) {
+      return Minimization.NONE;
+    }
+    byte[] key = null;
+    if (m.pseudonymize()) {
+      if (m.pseudonymKey() == null || m.pseudonymKey().length() < 16) {
+        throw new ConfigurationException(
+            "fhir.minimize.pseudonymize needs a key of at least 16 characters in"
+                + " VITALBRIDGE_FHIR_MINIMIZE_PSEUDONYMKEY");
+      }
+      if (m.pseudonymSystem() == null || m.pseudonymSystem().isBlank()) {
+        throw new ConfigurationException("fhir.minimize.pseudonymSystem must name a system");
+      }
+      key = m.pseudonymKey().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+    try {
+      java.util.Set<String> fields =
+          m.fields() == null ? java.util.Set.of() : new java.util.HashSet<>(m.fields());
+      return fields.isEmpty() && key == null ? Minimization.NONE : new Minimization(fields, key);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("fhir.minimize: " + e.getMessage());
+    }
   }
 
   private static TokenSource tokens(VitalBridgeConfig.Auth a, Clock clock) {

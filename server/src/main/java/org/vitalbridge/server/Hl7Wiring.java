@@ -13,6 +13,7 @@ import org.vitalbridge.hl7v2.Hl7DestinationConfig;
 import org.vitalbridge.hl7v2.MllpListener;
 import org.vitalbridge.hl7v2.MllpListenerConfig;
 import org.vitalbridge.server.config.VitalBridgeConfig;
+import org.vitalbridge.server.tls.TlsSetup;
 import org.vitalbridge.store.Store;
 
 /** Builds the HL7 v2 pieces from configuration. */
@@ -30,8 +31,9 @@ final class Hl7Wiring {
     }
   }
 
-  /** The ORU^R01 destination's settings; invalid ones are a configuration error. */
+  /** The ORU^R01 destination's settings (TLS to the EHR set up); invalid ones are an error. */
   static Hl7DestinationConfig destinationConfig(VitalBridgeConfig.Hl7Destination d) {
+    TlsSetup tls = d.tls() ? TlsContexts.client(d.clientTls(), "hl7.destination.clientTls") : null;
     try {
       return new Hl7DestinationConfig(
           DESTINATION,
@@ -43,7 +45,9 @@ final class Hl7Wiring {
           d.sendingApplication(),
           d.patientAssigningAuthority(),
           d.ackTimeout(),
-          d.maxMessagesPerPoll());
+          d.maxMessagesPerPoll(),
+          tls == null ? null : tls.context(),
+          tls == null ? null : tls.protocols());
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new ConfigurationException("hl7.destination: " + e.getMessage());
     }
@@ -61,11 +65,7 @@ final class Hl7Wiring {
    * The MLLP listener's settings (TLS key stores loaded); invalid ones are a configuration error.
    */
   static MllpListenerConfig listenerConfig(VitalBridgeConfig.Mllp m, int maxMessageBytes) {
-    MllpListenerConfig.Tls tls =
-        m.tls().enabled()
-            ? new MllpListenerConfig.Tls(
-                TlsContexts.server(m.tls(), "hl7.mllp.tls"), m.tls().requireClientCertificate())
-            : null;
+    MllpListenerConfig.Tls tls = m.tls().enabled() ? tls(m.tls()) : null;
     try {
       return new MllpListenerConfig(
           m.host(),
@@ -82,6 +82,12 @@ final class Hl7Wiring {
               + " and commitTimeout set): "
               + e.getMessage());
     }
+  }
+
+  private static MllpListenerConfig.Tls tls(VitalBridgeConfig.Tls tls) {
+    TlsSetup setup = TlsContexts.server(tls, "hl7.mllp.tls");
+    return new MllpListenerConfig.Tls(
+        setup.context(), tls.requireClientCertificate(), setup.protocols());
   }
 
   static MllpListener listener(

@@ -13,6 +13,7 @@ import org.vitalbridge.server.config.VitalBridgeConfig;
 import org.vitalbridge.server.http.HttpApi;
 import org.vitalbridge.server.http.HttpApiConfig;
 import org.vitalbridge.server.http.Operations;
+import org.vitalbridge.server.tls.TlsSetup;
 import org.vitalbridge.store.Store;
 
 /** Builds the HTTP API from configuration. */
@@ -29,15 +30,17 @@ final class HttpWiring {
             h.maxBatchItems(),
             h.commitTimeout(),
             h.streamQueueSize(),
-            h.tls() != null && h.tls().enabled()
-                ? HttpApiConfig.Tls.of(
-                    TlsContexts.server(h.tls(), "http.tls"), h.tls().requireClientCertificate())
-                : null);
+            h.tls() != null && h.tls().enabled() ? tls(h.tls()) : null);
     var errors = config.errors();
     if (!errors.isEmpty()) {
       throw new ConfigurationException(String.join("; ", errors));
     }
     return config;
+  }
+
+  private static HttpApiConfig.Tls tls(VitalBridgeConfig.Tls tls) {
+    TlsSetup setup = TlsContexts.server(tls, "http.tls");
+    return HttpApiConfig.Tls.of(setup.context(), tls.requireClientCertificate(), setup.protocols());
   }
 
   static HttpApi start(

@@ -11,6 +11,7 @@ import org.vitalbridge.core.ConfigurationException;
 import org.vitalbridge.mqtt.MqttConfig;
 import org.vitalbridge.mqtt.MqttIngest;
 import org.vitalbridge.server.config.VitalBridgeConfig;
+import org.vitalbridge.server.tls.TlsSetup;
 import org.vitalbridge.store.Store;
 
 /** Builds MQTT 5 ingest (embedded endpoint or external-broker subscription) from configuration. */
@@ -21,6 +22,7 @@ final class MqttWiring {
     VitalBridgeConfig.MqttEmbedded e = m.embedded();
     VitalBridgeConfig.MqttExternal x = m.external();
     VitalBridgeConfig.Tls tls = e.tls();
+    TlsSetup external = x.tls() && "external".equals(m.mode()) ? externalTls(x) : null;
     MqttConfig config =
         new MqttConfig(
             m.mode(),
@@ -32,14 +34,7 @@ final class MqttWiring {
                 e.host(),
                 e.port(),
                 e.maxConnections(),
-                tls != null && tls.enabled()
-                    ? new MqttConfig.Tls(
-                        tls.keyStore(),
-                        tls.keyStorePassword(),
-                        tls.trustStore(),
-                        tls.trustStorePassword(),
-                        tls.requireClientCertificate())
-                    : null),
+                tls != null && tls.enabled() ? embeddedTls(tls) : null),
             new MqttConfig.External(
                 x.host(),
                 x.port(),
@@ -50,7 +45,10 @@ final class MqttWiring {
                 x.sharedGroup(),
                 x.tls(),
                 x.trustStore(),
-                x.trustStorePassword()));
+                x.trustStorePassword(),
+                external == null ? null : external.keyManager(),
+                external == null ? null : external.trustManager(),
+                external == null ? null : external.protocols()));
     List<String> errors = new java.util.ArrayList<>(config.errors());
     if (m.retryInterval() == null || m.retryInterval().isNegative() || m.retryInterval().isZero()) {
       errors.add("mqtt.retryInterval must be a positive duration");
@@ -59,6 +57,37 @@ final class MqttWiring {
       throw new ConfigurationException(String.join("; ", errors));
     }
     return config;
+  }
+
+  private static MqttConfig.Tls embeddedTls(VitalBridgeConfig.Tls tls) {
+    if (tls.requireClientCertificate() && tls.trustStore() == null) {
+      // Reported with the other MQTT settings, by MqttConfig.errors().
+      return new MqttConfig.Tls(tls.keyStore(), null, null, null, true);
+    }
+    TlsSetup setup = TlsContexts.server(tls, "mqtt.embedded.tls");
+    return MqttConfig.Tls.of(
+        setup.keyManager(),
+        setup.trustManager(),
+        tls.requireClientCertificate(),
+        setup.protocols());
+  }
+
+  /** The broker's CA: {@code clientTls.trustStore}, else the older {@code trustStore} key. */
+  private static TlsSetup externalTls(VitalBridgeConfig.MqttExternal x) {
+    VitalBridgeConfig.ClientTls c =
+        x.clientTls() == null ? VitalBridgeConfig.ClientTls.none() : x.clientTls();
+    if (c.trustStore() == null && x.trustStore() != null) {
+      c =
+          new VitalBridgeConfig.ClientTls(
+              x.trustStore(),
+              x.trustStorePassword(),
+              c.keyStore(),
+              c.keyStorePassword(),
+              c.certificate(),
+              c.privateKey(),
+              c.minVersion());
+    }
+    return TlsContexts.client(c, "mqtt.external.clientTls");
   }
 
   /**

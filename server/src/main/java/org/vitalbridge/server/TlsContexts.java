@@ -1,57 +1,59 @@
 package org.vitalbridge.server;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.vitalbridge.core.ConfigurationException;
 import org.vitalbridge.server.config.VitalBridgeConfig;
+import org.vitalbridge.server.tls.TlsFiles;
+import org.vitalbridge.server.tls.TlsSetup;
 
-/** TLS 1.3 server contexts from PKCS#12 key and trust stores named in the configuration. */
+/**
+ * TLS of listeners and connectors from the configuration: PKCS#12 or PEM keys, PEM or PKCS#12 CAs,
+ * a CRL, {@code minVersion} (TLSv1.3 unless set), files followed for changes. Errors are
+ * configuration errors naming the setting.
+ */
 final class TlsContexts {
   private TlsContexts() {}
 
-  static SSLContext server(VitalBridgeConfig.Tls tls, String key) {
-    if (tls.keyStore() == null) {
-      throw new ConfigurationException(key + ".keyStore is required when TLS is enabled");
+  static TlsSetup server(VitalBridgeConfig.Tls tls, String key) {
+    if (tls.requireClientCertificate() && tls.trustStore() == null) {
+      throw new ConfigurationException(
+          key + ".requireClientCertificate needs " + key + ".trustStore (the device CAs)");
     }
     try {
-      KeyManagerFactory keys =
-          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      char[] keyPassword = password(tls.keyStorePassword());
-      keys.init(load(tls.keyStore(), keyPassword, key + ".keyStore"), keyPassword);
-      TrustManagerFactory trust = null;
-      if (tls.trustStore() != null) {
-        trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(load(tls.trustStore(), password(tls.trustStorePassword()), key + ".trustStore"));
-      } else if (tls.requireClientCertificate()) {
-        throw new ConfigurationException(
-            key + ".requireClientCertificate needs " + key + ".trustStore (the device CAs)");
-      }
-      SSLContext context = SSLContext.getInstance("TLSv1.3");
-      context.init(keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
-      return context;
-    } catch (GeneralSecurityException e) {
-      throw new ConfigurationException(key + ": cannot set up TLS: " + e.getMessage());
+      return TlsSetup.server(
+          new TlsSetup.Source(
+              key,
+              tls.keyStore(),
+              tls.keyStorePassword(),
+              tls.certificate(),
+              tls.privateKey(),
+              tls.trustStore(),
+              tls.trustStorePassword(),
+              tls.crl(),
+              tls.minVersion(),
+              tls.reloadInterval()));
+    } catch (TlsFiles.TlsFileException e) {
+      throw new ConfigurationException(e.getMessage());
     }
   }
 
-  private static KeyStore load(Path file, char[] password, String key) {
-    try (InputStream in = Files.newInputStream(file)) {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(in, password);
-      return store;
-    } catch (IOException | GeneralSecurityException e) {
-      throw new ConfigurationException(key + " " + file + ": cannot read: " + e.getMessage());
+  /** A connector's TLS; {@code tls} null means the JDK's CAs and TLS 1.3. */
+  static TlsSetup client(VitalBridgeConfig.ClientTls tls, String key) {
+    VitalBridgeConfig.ClientTls t = tls == null ? VitalBridgeConfig.ClientTls.none() : tls;
+    try {
+      return TlsSetup.client(
+          new TlsSetup.Source(
+              key,
+              t.keyStore(),
+              t.keyStorePassword(),
+              t.certificate(),
+              t.privateKey(),
+              t.trustStore(),
+              t.trustStorePassword(),
+              null,
+              t.minVersion(),
+              null));
+    } catch (TlsFiles.TlsFileException e) {
+      throw new ConfigurationException(e.getMessage());
     }
-  }
-
-  private static char[] password(String p) {
-    return p == null ? new char[0] : p.toCharArray();
   }
 }

@@ -13,6 +13,8 @@ import java.time.Instant;
  * @param lastDeliveredAt the latest delivery, or null
  * @param pausedAt when an operator paused it, or null while it runs
  * @param pauseReason the operator's reason for the pause, or null
+ * @param withheld entries not sent because the patient's consent does not cover them (only for a
+ *     destination that requires consent)
  */
 public record DestinationStatus(
     String destination,
@@ -23,7 +25,32 @@ public record DestinationStatus(
     String lastError,
     Instant lastDeliveredAt,
     Instant pausedAt,
-    String pauseReason) {
+    String pauseReason,
+    long withheld) {
+  /** A destination that withholds nothing (it does not require consent). */
+  public DestinationStatus(
+      String destination,
+      long backlog,
+      long failing,
+      long dead,
+      long delivered,
+      String lastError,
+      Instant lastDeliveredAt,
+      Instant pausedAt,
+      String pauseReason) {
+    this(
+        destination,
+        backlog,
+        failing,
+        dead,
+        delivered,
+        lastError,
+        lastDeliveredAt,
+        pausedAt,
+        pauseReason,
+        0);
+  }
+
   public boolean paused() {
     return pausedAt != null;
   }

@@ -3,6 +3,7 @@ package org.vitalbridge.store;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.vitalbridge.core.model.RawMessage;
 import org.vitalbridge.core.model.Rejection;
@@ -19,10 +20,18 @@ import org.vitalbridge.core.pipeline.RefusedContent;
 public final class Ingestor {
   private final Journal journal;
   private final MessageProcessor processor;
+  private final DeviceIdentityPolicy identities;
+  private final AuditLog audit;
 
-  Ingestor(Journal journal, MessageProcessor processor) {
+  Ingestor(
+      Journal journal,
+      MessageProcessor processor,
+      DeviceIdentityPolicy identities,
+      AuditLog audit) {
     this.journal = journal;
     this.processor = processor;
+    this.identities = identities;
+    this.audit = audit;
   }
 
   /**
@@ -90,8 +99,43 @@ public final class Ingestor {
           new PayloadTooLargeException(raw.size(), journal.maxPayloadBytes()));
     }
     List<Outcome> outcomes = processor.evaluate(raw);
+    // A device certificate speaks for its own device: a payload naming another one is refused
+    // whole (nothing of it stored as data), kept quarantined, and audited.
+    List<String> devices = new ArrayList<>();
+    for (Outcome o : outcomes) {
+      if (o instanceof Outcome.Accepted a) {
+        devices.add(a.measurement().device().value());
+      }
+    }
+    Optional<Rejection> forbidden = identities.check(raw.deviceIdentity(), devices, "device");
+    if (forbidden.isPresent()) {
+      auditRefusal(raw, forbidden.get());
+      return refuse(raw, forbidden.get());
+    }
     processor.remember(raw.id(), outcomes);
     return journal.offer(raw).thenApply(done -> new Receipt(raw.id(), outcomes));
+  }
+
+  /**
+   * Records in the audit trail that a device was refused for naming another device; a failing audit
+   * write does not change the answer.
+   */
+  public void auditRefusal(RawMessage raw, Rejection why) {
+    try {
+      audit.record(
+          raw.deviceIdentity(),
+          raw.adapter() + ".send-as-other-device",
+          "raw " + raw.id(),
+          "refused",
+          why.detail());
+    } catch (RuntimeException e) {
+      // The refusal stands; the journal keeps the bytes and the reason.
+    }
+  }
+
+  /** Who a device certificate may speak for. */
+  public DeviceIdentityPolicy identities() {
+    return identities;
   }
 
   /**

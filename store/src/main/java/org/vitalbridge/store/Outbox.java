@@ -20,17 +20,21 @@ public final class Outbox {
 
   private final Database db;
   private final Clock clock;
+  private final Consents consents;
 
-  Outbox(Database db, Clock clock) {
+  Outbox(Database db, Clock clock, Consents consents) {
     this.db = db;
     this.clock = clock;
+    this.consents = consents;
   }
 
   /**
    * The next entries due for {@code destination}, in journal order. Delivery is head-of-line: while
    * the oldest undelivered entry waits out its backoff nothing behind it is due, so a destination
    * receives everything in order (dead-lettered entries step aside). A paused destination has
-   * nothing due.
+   * nothing due. For a destination that requires consent, entries of patients whose consent does
+   * not cover the observation are set aside here as {@code withheld} and never handed out: the gate
+   * holds for every connector alike (FHIR, HL7 v2).
    */
   public List<OutboxEntry> due(String destination, int limit) {
     String sql =
@@ -59,7 +63,7 @@ public final class Outbox {
                   rs.getString(5)));
         }
       }
-      return out;
+      return consents.gates(destination) ? consented(c, out) : out;
     } catch (SQLException e) {
       throw new StoreException("outbox read failed: " + e.getMessage(), e);
     }
@@ -97,6 +101,26 @@ public final class Outbox {
     } catch (SQLException e) {
       throw new StoreException("outbox read failed: " + e.getMessage(), e);
     }
+  }
+
+  /** The entries whose patient consents; the others are marked withheld. */
+  private List<OutboxEntry> consented(Connection c, List<OutboxEntry> entries) throws SQLException {
+    List<OutboxEntry> permitted = new ArrayList<>(entries.size());
+    List<OutboxEntry> withheld = new ArrayList<>();
+    for (OutboxEntry e : entries) {
+      StoredMeasurement m = e.measurement();
+      // A retraction of what the destination already holds is not new data: it goes through.
+      boolean permit =
+          e.withdrawnFrom() != null || Consents.permits(c, m.subject(), m.observedAt());
+      (permit ? permitted : withheld).add(e);
+    }
+    if (!withheld.isEmpty()) {
+      update(
+          "UPDATE outbox SET state = 'withheld' WHERE seq = ? AND revision = ? AND state IN"
+              + " ('pending', 'failed')",
+          withheld);
+    }
+    return permitted;
   }
 
   /** When the head of the destination's queue is next due, or empty when nothing waits. */
@@ -257,12 +281,15 @@ public final class Outbox {
             + " COALESCE(SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END), 0),"
             + " COALESCE(SUM(CASE WHEN state = 'dead' THEN 1 ELSE 0 END), 0),"
             + " COALESCE(SUM(CASE WHEN state = 'delivered' THEN 1 ELSE 0 END), 0),"
-            + " MAX(delivered_at) FROM outbox WHERE destination = ?";
+            + " MAX(delivered_at),"
+            + " COALESCE(SUM(CASE WHEN state = 'withheld' THEN 1 ELSE 0 END), 0)"
+            + " FROM outbox WHERE destination = ?";
     String lastError =
         "SELECT last_error FROM outbox WHERE destination = ? AND last_error IS NOT NULL"
             + " ORDER BY seq DESC LIMIT 1";
     try (Connection c = db.connection()) {
       long[] n = new long[4];
+      long withheld;
       Long delivered;
       try (PreparedStatement ps = c.prepareStatement(counts)) {
         ps.setString(1, destination);
@@ -273,6 +300,7 @@ public final class Outbox {
           }
           long d = rs.getLong(5);
           delivered = rs.wasNull() ? null : d;
+          withheld = rs.getLong(6);
         }
       }
       String error = null;
@@ -294,7 +322,8 @@ public final class Outbox {
           error,
           delivered == null ? null : Times.instant(delivered),
           pause == null ? null : pause.at(),
-          pause == null ? null : pause.reason());
+          pause == null ? null : pause.reason(),
+          withheld);
     } catch (SQLException e) {
       throw new StoreException("outbox read failed: " + e.getMessage(), e);
     }

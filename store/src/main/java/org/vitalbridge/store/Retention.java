@@ -13,7 +13,7 @@ public final class Retention {
   private static final String PURGEABLE =
       "r.state <> 'pending'"
           + " AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.raw_seq = r.seq AND q.resolved_at IS NULL)"
-          + " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.raw_seq = r.seq AND o.state <> 'delivered')"
+          + " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.raw_seq = r.seq AND o.state NOT IN ('delivered', 'withheld'))"
           + " AND r.seq <= (SELECT COALESCE(MAX(position), 0) FROM cursor WHERE name = 'pipeline')";
 
   private final Database db;
@@ -107,7 +107,7 @@ public final class Retention {
         "SELECT m.id FROM measurement m WHERE m.observed_at < "
             + cutoff
             + " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.measurement_id = m.id AND"
-            + " o.state <> 'delivered')";
+            + " o.state NOT IN ('delivered', 'withheld'))";
     return deleteDependentsThenRows(
         c,
         List.of(
@@ -146,7 +146,8 @@ public final class Retention {
     long rawBytes = scalar(c, "SELECT COALESCE(SUM(size), 0) FROM raw_message");
     long measurements = scalar(c, "SELECT COUNT(*) FROM measurement");
     long quarantined = scalar(c, "SELECT COUNT(*) FROM quarantine WHERE resolved_at IS NULL");
-    long pending = scalar(c, "SELECT COUNT(*) FROM outbox WHERE state <> 'delivered'");
+    long pending =
+        scalar(c, "SELECT COUNT(*) FROM outbox WHERE state NOT IN ('delivered', 'withheld')");
     return new StoreUsage(
         rawCount,
         rawBytes,

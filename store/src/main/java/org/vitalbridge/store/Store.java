@@ -20,6 +20,7 @@ public final class Store implements AutoCloseable {
   private final Reprocessor reprocessor;
   private final Associations associations;
   private final AuditLog audit;
+  private final Consents consents;
   private final NegativeAcks negativeAcks;
   private final Unassociated unassociated;
   private final MeasurementFeed feed = new MeasurementFeed();
@@ -41,7 +42,8 @@ public final class Store implements AutoCloseable {
     this.journal = new Journal(db, config, pipeline::signal, events);
     this.measurements = new MeasurementQueries(db);
     this.quarantine = new Quarantine(db, clock);
-    this.outbox = new Outbox(db, clock);
+    this.consents = new Consents(db, clock, config.requiresConsent());
+    this.outbox = new Outbox(db, clock, consents);
     this.idempotency = new IdempotencyKeys(db, clock);
     this.retention = new Retention(db, clock, policy, idempotency);
     this.reprocessor = new Reprocessor(db, writer, clock);
@@ -51,7 +53,7 @@ public final class Store implements AutoCloseable {
     this.audit = new AuditLog(db, clock);
     this.credentials = new ApiCredentials(db, clock);
     this.negativeAcks = new NegativeAcks(db, clock);
-    this.ingestor = new Ingestor(journal, processor);
+    this.ingestor = new Ingestor(journal, processor, config.deviceIdentities(), audit);
     this.devices = new Devices(db);
     this.rawMessages = new RawMessageSearch(db);
     audit.sealUnchained();
@@ -134,6 +136,11 @@ public final class Store implements AutoCloseable {
 
   public NegativeAcks negativeAcks() {
     return negativeAcks;
+  }
+
+  /** Per-patient consent, and which destinations receive consenting patients' data only. */
+  public Consents consents() {
+    return consents;
   }
 
   /** The tamper-evident audit trail (a hash chain). */

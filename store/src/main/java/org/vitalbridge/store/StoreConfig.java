@@ -20,6 +20,9 @@ import java.util.Objects;
  *     pressure: the adapter answers "busy" and the device retries)
  * @param destinations outbox destinations each measurement is queued for
  * @param unassociated what happens to a measurement without a patient ({@code forward} by default)
+ * @param deviceIdentities who a device certificate may send as (itself only by default)
+ * @param requiresConsent destinations that receive only measurements of patients whose consent
+ *     permits it (the others are withheld, see {@link Consents})
  */
 public record StoreConfig(
     String backend,
@@ -33,9 +36,14 @@ public record StoreConfig(
     int maxBatch,
     int queueCapacity,
     List<String> destinations,
-    UnassociatedPolicy unassociated) {
+    UnassociatedPolicy unassociated,
+    java.util.Set<String> requiresConsent,
+    DeviceIdentityPolicy deviceIdentities) {
 
   public StoreConfig {
+    deviceIdentities = deviceIdentities == null ? DeviceIdentityPolicy.SELF_ONLY : deviceIdentities;
+    requiresConsent =
+        requiresConsent == null ? java.util.Set.of() : java.util.Set.copyOf(requiresConsent);
     Objects.requireNonNull(backend, "backend");
     Objects.requireNonNull(unassociated, "unassociated");
     destinations = List.copyOf(destinations);
@@ -49,6 +57,37 @@ public record StoreConfig(
     if (maxPayloadBytes <= 0 || maxBatch <= 0 || queueCapacity <= 0) {
       throw new IllegalArgumentException("store limits must be positive");
     }
+  }
+
+  /** Settings without consent-gated destinations. */
+  public StoreConfig(
+      String backend,
+      Path sqliteFile,
+      String sqliteSynchronous,
+      String jdbcUrl,
+      String user,
+      String password,
+      String schema,
+      int maxPayloadBytes,
+      int maxBatch,
+      int queueCapacity,
+      List<String> destinations,
+      UnassociatedPolicy unassociated) {
+    this(
+        backend,
+        sqliteFile,
+        sqliteSynchronous,
+        jdbcUrl,
+        user,
+        password,
+        schema,
+        maxPayloadBytes,
+        maxBatch,
+        queueCapacity,
+        destinations,
+        unassociated,
+        java.util.Set.of(),
+        null);
   }
 
   /** Settings that forward unassociated measurements (the behaviour before the policy existed). */
@@ -76,7 +115,9 @@ public record StoreConfig(
         maxBatch,
         queueCapacity,
         destinations,
-        UnassociatedPolicy.FORWARD);
+        UnassociatedPolicy.FORWARD,
+        java.util.Set.of(),
+        null);
   }
 
   public static StoreConfig sqlite(Path file) {
@@ -102,7 +143,9 @@ public record StoreConfig(
         maxBatch,
         queueCapacity,
         names,
-        unassociated);
+        unassociated,
+        requiresConsent,
+        deviceIdentities);
   }
 
   public StoreConfig withSqliteSynchronous(String mode) {
@@ -118,7 +161,9 @@ public record StoreConfig(
         maxBatch,
         queueCapacity,
         destinations,
-        unassociated);
+        unassociated,
+        requiresConsent,
+        deviceIdentities);
   }
 
   public StoreConfig withMaxPayloadBytes(int bytes) {
@@ -134,7 +179,9 @@ public record StoreConfig(
         maxBatch,
         queueCapacity,
         destinations,
-        unassociated);
+        unassociated,
+        requiresConsent,
+        deviceIdentities);
   }
 
   public StoreConfig withUnassociated(UnassociatedPolicy policy) {
@@ -150,6 +197,46 @@ public record StoreConfig(
         maxBatch,
         queueCapacity,
         destinations,
+        policy,
+        requiresConsent,
+        deviceIdentities);
+  }
+
+  /** These settings with {@code names} receiving consenting patients' data only. */
+  public StoreConfig withRequiresConsent(java.util.Set<String> names) {
+    return new StoreConfig(
+        backend,
+        sqliteFile,
+        sqliteSynchronous,
+        jdbcUrl,
+        user,
+        password,
+        schema,
+        maxPayloadBytes,
+        maxBatch,
+        queueCapacity,
+        destinations,
+        unassociated,
+        names,
+        deviceIdentities);
+  }
+
+  /** These settings with {@code policy} for device certificates. */
+  public StoreConfig withDeviceIdentities(DeviceIdentityPolicy policy) {
+    return new StoreConfig(
+        backend,
+        sqliteFile,
+        sqliteSynchronous,
+        jdbcUrl,
+        user,
+        password,
+        schema,
+        maxPayloadBytes,
+        maxBatch,
+        queueCapacity,
+        destinations,
+        unassociated,
+        requiresConsent,
         policy);
   }
 

@@ -524,6 +524,55 @@ abstract class StoreContract {
         .containsOnly("processed");
   }
 
+  // ---------------------------------------------------------------- consent
+
+  @Test
+  void aConsentGatedDestinationGetsOnlyPermittedPatientsAndTheOthersAreWithheld() throws Exception {
+    Store store =
+        open(
+            config()
+                .withDestinations(List.of("fhir", "research"))
+                .withRequiresConsent(java.util.Set.of("research")),
+            KEEP_ALL);
+    store.associations().associate("D1", null, "MRN-1", null, FAR_PAST, "test");
+    store.associations().associate("D2", null, "MRN-2", null, FAR_PAST, "test");
+    store
+        .consents()
+        .record(
+            new Consents.Consent(
+                "MRN-1", "api", Consents.State.PERMIT, T0.minusSeconds(60), null, null));
+    // The newest decision covering the time wins: a later deny for a span overrides the permit.
+    clock.set(NOW.plusSeconds(1));
+    store
+        .consents()
+        .record(
+            new Consents.Consent(
+                "MRN-1", "Consent/9", Consents.State.DENY, T0.plusSeconds(30), null, null));
+    appendAll(
+        store,
+        spo2("c-1", "D1", T0, 97),
+        spo2("c-2", "D1", T0.plusSeconds(60), 96),
+        spo2("c-3", "D2", T0, 95));
+    store.pipeline().drain();
+
+    assertThat(rawIdsOf(store.outbox().due("fhir", 100))).containsExactly("c-1", "c-2", "c-3");
+    assertThat(rawIdsOf(store.outbox().due("research", 100))).containsExactly("c-1");
+    assertThat(store.outbox().status("research").withheld()).isEqualTo(2);
+    assertThat(store.outbox().status("fhir").withheld()).isZero();
+    assertThat(store.consents().of("MRN-1"))
+        .extracting(Consents.Consent::source)
+        .containsExactly("Consent/9", "api");
+
+    assertThat(
+            store
+                .consents()
+                .record(
+                    new Consents.Consent("MRN-2", "api", Consents.State.PERMIT, null, null, null)))
+        .isEqualTo(1);
+    assertThat(rawIdsOf(store.outbox().due("research", 100))).containsExactly("c-1", "c-3");
+    assertThat(store.outbox().status("research").withheld()).isEqualTo(1);
+  }
+
   // ---------------------------------------------------------------- outbox
 
   @Test

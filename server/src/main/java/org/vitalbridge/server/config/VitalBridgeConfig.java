@@ -5,7 +5,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The whole configuration, as read from YAML (defaults, then a file, then the environment). */
+/**
+ * The whole configuration, as read from YAML (defaults, then a file, then the environment).
+ *
+ * @param deviceIdentities device certificate CN → further device ids (topic, payload, OBX-18) and
+ *     MSH-3 values it may send as; a certificate always may send as its own CN, and only as that
+ *     unless listed here (a gateway or central station)
+ */
 public record VitalBridgeConfig(
     Store store,
     Retention retention,
@@ -17,7 +23,8 @@ public record VitalBridgeConfig(
     Mqtt mqtt,
     Devices devices,
     Logging logging,
-    ApiAuth auth) {
+    ApiAuth auth,
+    Map<String, List<String>> deviceIdentities) {
 
   /**
    * Who may call the HTTP API ({@code auth.*}, docs/security.md). Not the FHIR destination's
@@ -147,7 +154,8 @@ public record VitalBridgeConfig(
       String sharedGroup,
       boolean tls,
       Path trustStore,
-      String trustStorePassword) {}
+      String trustStorePassword,
+      ClientTls clientTls) {}
 
   /**
    * HL7 v2: the MLLP listener (PCD-01 and ADT in), what happens to measurements no association
@@ -169,12 +177,17 @@ public record VitalBridgeConfig(
       Tls tls) {}
 
   /**
-   * TLS 1.3 for a listener. Key stores are PKCS#12 files; their passwords come from the environment
-   * only (e.g. {@code VITALBRIDGE_HL7_MLLP_TLS_KEYSTOREPASSWORD}).
+   * TLS for a listener. The key is a PKCS#12 {@code keyStore} or a PEM {@code certificate} (chain,
+   * leaf first) with its PKCS#8 {@code privateKey}; passwords come from the environment only (e.g.
+   * {@code VITALBRIDGE_HL7_MLLP_TLS_KEYSTOREPASSWORD}). Changed files are used from the next
+   * handshake on, without a restart.
    *
-   * @param trustStore the CAs (or device certificates) whose devices are accepted; without it a
-   *     client certificate cannot be verified and none is asked for
+   * @param trustStore the CAs (or device certificates) whose devices are accepted, PKCS#12 or a PEM
+   *     bundle; without it a client certificate cannot be verified and none is asked for
    * @param requireClientCertificate refuse devices without a trusted certificate
+   * @param crl a CRL file (PEM or DER) of the device CA: revoked device certificates are refused
+   * @param minVersion {@code TLSv1.3} (default) or {@code TLSv1.2}
+   * @param reloadInterval how often the files are looked at for changes (default PT10S)
    */
   public record Tls(
       boolean enabled,
@@ -182,7 +195,89 @@ public record VitalBridgeConfig(
       String keyStorePassword,
       Path trustStore,
       String trustStorePassword,
-      boolean requireClientCertificate) {}
+      boolean requireClientCertificate,
+      Path certificate,
+      Path privateKey,
+      Path crl,
+      String minVersion,
+      Duration reloadInterval) {
+
+    /** PKCS#12 only, TLS 1.3, the default reload interval. */
+    public Tls(
+        boolean enabled,
+        Path keyStore,
+        String keyStorePassword,
+        Path trustStore,
+        String trustStorePassword,
+        boolean requireClientCertificate) {
+      this(
+          enabled,
+          keyStore,
+          keyStorePassword,
+          trustStore,
+          trustStorePassword,
+          requireClientCertificate,
+          null,
+          null,
+          null,
+          null,
+          null);
+    }
+
+    @Override
+    public String toString() {
+      // Never the passwords.
+      return "Tls[enabled="
+          + enabled
+          + ", keyStore="
+          + keyStore
+          + ", certificate="
+          + certificate
+          + ", trustStore="
+          + trustStore
+          + ", crl="
+          + crl
+          + ", minVersion="
+          + minVersion
+          + "]";
+    }
+  }
+
+  /**
+   * TLS of an outbound connection (FHIR server, EHR's MLLP port, external MQTT broker), used when
+   * the connection is TLS ({@code https://}, {@code tls: true}).
+   *
+   * @param trustStore the server's CA, PKCS#12 or PEM; null: the JDK's trusted CAs
+   * @param keyStore a PKCS#12 client key for mutual TLS, or {@code certificate} + {@code
+   *     privateKey} in PEM; all null: no client certificate
+   * @param minVersion {@code TLSv1.3} (default) or {@code TLSv1.2}
+   */
+  public record ClientTls(
+      Path trustStore,
+      String trustStorePassword,
+      Path keyStore,
+      String keyStorePassword,
+      Path certificate,
+      Path privateKey,
+      String minVersion) {
+    public static ClientTls none() {
+      return new ClientTls(null, null, null, null, null, null, null);
+    }
+
+    @Override
+    public String toString() {
+      // Never the passwords.
+      return "ClientTls[trustStore="
+          + trustStore
+          + ", keyStore="
+          + keyStore
+          + ", certificate="
+          + certificate
+          + ", minVersion="
+          + minVersion
+          + "]";
+    }
+  }
 
   public record Hl7Destination(
       boolean enabled,
@@ -194,9 +289,17 @@ public record VitalBridgeConfig(
       String sendingApplication,
       String patientAssigningAuthority,
       Duration ackTimeout,
-      int maxMessagesPerPoll) {}
+      int maxMessagesPerPoll,
+      ClientTls clientTls,
+      boolean requiresConsent) {}
 
-  /** The FHIR R4 REST destination; secrets come from the environment only. */
+  /**
+   * The FHIR R4 REST destination; secrets come from the environment only.
+   *
+   * @param requiresConsent send only measurements of patients whose consent permits it (the others
+   *     are withheld and counted)
+   * @param minimize what the destination may see (allow-list, pseudonyms)
+   */
   public record Fhir(
       boolean enabled,
       String baseUrl,
@@ -207,7 +310,30 @@ public record VitalBridgeConfig(
       Duration timeout,
       String patientIdentifierSystem,
       String deviceIdentifierSystem,
-      Auth auth) {}
+      Auth auth,
+      ClientTls clientTls,
+      boolean requiresConsent,
+      Minimize minimize) {}
+
+  /**
+   * Data minimization for one destination.
+   *
+   * @param fields identifying fields sent: {@code subject}, {@code device}, {@code location},
+   *     {@code containment}, {@code provenance}; empty: all
+   * @param pseudonymize patient ids (and devices left off {@code fields}) become keyed HMAC-SHA256
+   *     pseudonyms (base64url)
+   * @param pseudonymKey the HMAC key, at least 16 bytes, from {@code
+   *     VITALBRIDGE_FHIR_MINIMIZE_PSEUDONYMKEY} only
+   * @param pseudonymSystem the identifier system pseudonyms are sent under
+   */
+  public record Minimize(
+      List<String> fields, boolean pseudonymize, String pseudonymKey, String pseudonymSystem) {
+    @Override
+    public String toString() {
+      // Never the key.
+      return "Minimize[fields=" + fields + ", pseudonymize=" + pseudonymize + "]";
+    }
+  }
 
   /**
    * @param type {@code none}, {@code bearer} (static token) or {@code client-credentials}

@@ -71,6 +71,18 @@ final class Answers {
               instance);
       return problem(p.with("rejections", rejections(results)));
     }
+    if (!batch && notAuthorized(results.get(0).receipt())) {
+      Problem p =
+          Problem.of(
+              "forbidden-device",
+              "Not this device",
+              403,
+              firstDetail(results)
+                  + "; a device may only send as itself (the payload was kept and quarantined)",
+              instance);
+      return problem(
+          p.with("rawId", results.get(0).rawId()).with("rejections", rejections(results)));
+    }
     if (!batch) {
       Ingestor.Receipt receipt = results.get(0).receipt();
       Problem p =
@@ -109,6 +121,14 @@ final class Answers {
             instance);
     return problem(
         p.with("accepted", acceptedItems(results)).with("rejections", rejections(results)));
+  }
+
+  private static boolean notAuthorized(Ingestor.Receipt receipt) {
+    return receipt.rejections().stream()
+        .anyMatch(
+            r ->
+                r.rejection().reason()
+                    == org.vitalbridge.core.model.RejectionReason.NOT_AUTHORIZED);
   }
 
   private static Answer accepted(List<Result> results) {

@@ -34,7 +34,8 @@ final class ApiRoutes {
       TemplateRoutes templates,
       FlowRoutes flow,
       NegativeAckRoutes negativeAcks,
-      AuditRoutes audit) {}
+      AuditRoutes audit,
+      ConsentRoutes consents) {}
 
   static List<ApiRoute> table(Endpoints e) {
     String v1 = "/api/v1";
@@ -74,6 +75,8 @@ final class ApiRoutes {
         post(v1 + "/templates/{template}/dry-run", INTEGRATOR, e.templates()::dryRun),
         get(v1 + "/flow", VIEWER, e.flow()::flow),
         get(v1 + "/hl7/negative-acks", VIEWER, e.negativeAcks()::list),
-        get(v1 + "/audit/verify", ADMIN, e.audit()::verify));
+        get(v1 + "/audit/verify", ADMIN, e.audit()::verify),
+        post(v1 + "/consents", INTEGRATOR, e.consents()::record),
+        get(v1 + "/consents/{patient}", VIEWER, e.consents()::list));
   }
 }

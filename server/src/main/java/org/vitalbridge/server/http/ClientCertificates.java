@@ -9,11 +9,14 @@ final class ClientCertificates {
 
   private ClientCertificates() {}
 
-  /** The subject DN of the verified client certificate, or {@code null} without one. */
+  /**
+   * The subject DN of the verified client certificate (or {@code CN=<SAN>} for one without a CN),
+   * or {@code null} without one.
+   */
   static String subject(HttpServletRequest request) {
     Object chain = request.getAttribute(ATTRIBUTE);
     if (chain instanceof X509Certificate[] certs && certs.length > 0) {
-      return certs[0].getSubjectX500Principal().getName();
+      return org.vitalbridge.store.DeviceIdentityPolicy.identityOf(certs[0]);
     }
     return null;
   }

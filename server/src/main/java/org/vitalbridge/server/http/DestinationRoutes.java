@@ -101,6 +101,7 @@ final class DestinationRoutes {
     o.put("failing", s.failing());
     o.put("deadLetters", s.dead());
     o.put("delivered", s.delivered());
+    o.put("withheld", s.withheld());
     Replies.putText(o, "lastError", s.lastError());
     Replies.putInstant(o, "lastDeliveredAt", s.lastDeliveredAt());
     Replies.putInstant(o, "pausedAt", s.pausedAt());

@@ -132,7 +132,8 @@ public final class HttpApi implements AutoCloseable {
                 new TemplateRoutes(ops, clock),
                 new FlowRoutes(store, clock, components, destinations),
                 new NegativeAckRoutes(store),
-                new AuditRoutes(store.audit())));
+                new AuditRoutes(store.audit()),
+                new ConsentRoutes(store)));
     Javalin app =
         Javalin.create(
             c -> {
@@ -274,7 +275,7 @@ public final class HttpApi implements AutoCloseable {
       ssl.setKeyStoreType("PKCS12");
       ssl.setKeyStorePassword(tls.keyStorePassword() == null ? "" : tls.keyStorePassword());
     }
-    ssl.setIncludeProtocols("TLSv1.3");
+    ssl.setIncludeProtocols(tls.protocols().toArray(String[]::new));
     if (tls.requireClientCertificate()) {
       ssl.setNeedClientAuth(true);
     } else {

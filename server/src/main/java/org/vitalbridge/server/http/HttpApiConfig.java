@@ -45,15 +45,33 @@ public record HttpApiConfig(
       SSLContext context,
       Path keyStore,
       String keyStorePassword,
-      boolean requireClientCertificate) {
+      boolean requireClientCertificate,
+      java.util.List<String> protocols) {
+
+    public Tls {
+      protocols =
+          protocols == null || protocols.isEmpty() ? java.util.List.of("TLSv1.3") : protocols;
+    }
 
     public static Tls of(SSLContext context, boolean requireClientCertificate) {
+      return of(context, requireClientCertificate, null);
+    }
+
+    /**
+     * @param protocols the TLS versions to enable ({@code tls.minVersion}); null: TLS 1.3 only
+     */
+    public static Tls of(
+        SSLContext context, boolean requireClientCertificate, java.util.List<String> protocols) {
       return new Tls(
-          Objects.requireNonNull(context, "context"), null, null, requireClientCertificate);
+          Objects.requireNonNull(context, "context"),
+          null,
+          null,
+          requireClientCertificate,
+          protocols);
     }
 
     public static Tls keyStore(Path pkcs12, String password) {
-      return new Tls(null, Objects.requireNonNull(pkcs12, "keyStore"), password, false);
+      return new Tls(null, Objects.requireNonNull(pkcs12, "keyStore"), password, false, null);
     }
 
     @Override

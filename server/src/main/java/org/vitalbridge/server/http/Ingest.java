@@ -109,6 +109,23 @@ final class Ingest {
     }
   }
 
+  /** Who a device certificate may send as. */
+  org.vitalbridge.store.DeviceIdentityPolicy identities() {
+    return store.ingestor().identities();
+  }
+
+  /** Audits a device that tried to send as another (the refusal itself is answered elsewhere). */
+  void auditRefusal(Channel channel, String detail) {
+    try {
+      store
+          .audit()
+          .record(
+              channel.identity(), ADAPTER + ".send-as-other-device", "ingest", "refused", detail);
+    } catch (RuntimeException e) {
+      // The refusal stands without its audit row; the quarantine keeps the bytes and reason.
+    }
+  }
+
   String freshId() {
     return RawMessageIds.next(clock);
   }

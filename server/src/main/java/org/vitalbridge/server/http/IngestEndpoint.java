@@ -71,6 +71,11 @@ final class IngestEndpoint {
     String kind = batch ? batchKind(contentType) : singleKind(contentType);
     int limit = batch ? batchLimit : payloadLimit;
     Body body = read(ctx, gzip, limit);
+    if (channel.identity() != null
+        && channel.device() != null
+        && !ingest.identities().mayActAs(channel.identity(), channel.device())) {
+      throw forbiddenDevice(head(body), contentType, channel, instance);
+    }
     if (kind == null) {
       byte[] head = head(body);
       refuse(
@@ -198,6 +203,27 @@ final class IngestEndpoint {
                 + " bytes (after decompression); its first bytes were kept and quarantined",
             instance)
         .with("limit", t.limit())
+        .raise();
+  }
+
+  /**
+   * A device certificate names one device; {@code ?device=} another: refused with 403, the bytes
+   * kept and quarantined ({@code not-authorized}), the attempt audited.
+   */
+  private Problem.Raised forbiddenDevice(
+      byte[] head, String contentType, Ingest.Channel channel, String instance) {
+    String detail =
+        "the request names device '"
+            + channel.device()
+            + "' but the client certificate is another device";
+    ingest.auditRefusal(channel, detail);
+    refuse(head, contentType, channel, RejectionReason.NOT_AUTHORIZED, detail);
+    return Problem.of(
+            "forbidden-device",
+            "Not this device",
+            403,
+            detail + "; a device may only send as itself (the body was kept and quarantined)",
+            instance)
         .raise();
   }
 

@@ -60,6 +60,13 @@ final class Metrics implements AutoCloseable {
         "vitalbridge.quarantine.open", "rejections not yet resolved", StoreUsage::openQuarantine);
     usageGauge(
         "vitalbridge.outbox.pending", "outbox rows not yet delivered", StoreUsage::pendingOutbox);
+    for (String destination : store.consents().gated()) {
+      Gauge.builder(
+              "vitalbridge.outbox.withheld", store, s -> s.outbox().status(destination).withheld())
+          .description("measurements not sent because the patient's consent does not cover them")
+          .tag("destination", destination)
+          .register(registry);
+    }
     this.feed =
         store
             .feed()

@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HttpsIngestIT {
   private static final String PASSWORD = "test-only";
-  private static final String DEVICE_SUBJECT = "CN=device-0042,O=Acme";
+  // The certificate names the device the example payload is from: a device sends as itself.
+  private static final String DEVICE_SUBJECT = "CN=ACME-0042,O=Acme";
 
   @TempDir static Path keys;
   private static KeyStore trust;
@@ -210,12 +211,17 @@ class HttpsIngestIT {
   }
 
   private HttpResponse<byte[]> post(HttpClient client) throws Exception {
+    return post(client, "", example("acme-bedside.json"));
+  }
+
+  private HttpResponse<byte[]> post(HttpClient client, String query, byte[] body) throws Exception {
     return client.send(
         HttpRequest.newBuilder(
-                URI.create("https://127.0.0.1:" + f.api.port() + "/api/v1/ingest/acme-bedside"))
+                URI.create(
+                    "https://127.0.0.1:" + f.api.port() + "/api/v1/ingest/acme-bedside" + query))
             .timeout(Duration.ofSeconds(30))
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(example("acme-bedside.json")))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
@@ -241,6 +247,57 @@ class HttpsIngestIT {
     assertThat(item.path("measurementIds")).hasSize(6);
     assertThat(f.raw(item.path("rawId").asText()).orElseThrow().message().deviceIdentity())
         .isEqualTo(DEVICE_SUBJECT);
+  }
+
+  @Test
+  void aDeviceNamingAnotherDeviceInTheUrlIsRefused403QuarantinedAndAudited() throws Exception {
+    start(true);
+
+    HttpResponse<byte[]> r =
+        post(client(deviceKey), "?device=ACME-0099", example("acme-bedside.json"));
+
+    assertThat(r.statusCode()).isEqualTo(403);
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+    assertThat(json(r).path("type").asText()).endsWith("forbidden-device");
+    // The refused bytes reach the quarantine through the pipeline, which runs on its own.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(f.store.quarantine().find(null, true, 0, 10))
+                    .singleElement()
+                    .satisfies(q -> assertThat(q.reason()).isEqualTo("not-authorized")));
+    assertThat(audited()).contains("http.send-as-other-device refused");
+  }
+
+  @Test
+  void aPayloadNamingAnotherDeviceIsRefused403AndNothingOfItIsStored() throws Exception {
+    start(true);
+    byte[] other =
+        new String(example("acme-bedside.json"), StandardCharsets.UTF_8)
+            .replace("ACME-0042", "ACME-0099")
+            .getBytes(StandardCharsets.UTF_8);
+
+    HttpResponse<byte[]> r = post(client(deviceKey), "", other);
+
+    assertThat(r.statusCode()).isEqualTo(403);
+    assertThat(json(r).path("type").asText()).endsWith("forbidden-device");
+    f.store.pipeline().drain();
+    assertThat(f.store.measurements().count()).isZero();
+    assertThat(audited()).contains("http.send-as-other-device refused");
+  }
+
+  /** The audit rows as "action outcome", straight from the database. */
+  private List<String> audited() throws Exception {
+    List<String> out = new ArrayList<>();
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve("vb.db"));
+        var rs = c.createStatement().executeQuery("SELECT action, outcome FROM audit")) {
+      while (rs.next()) {
+        out.add(rs.getString(1) + " " + rs.getString(2));
+      }
+    }
+    return out;
   }
 
   @Test
