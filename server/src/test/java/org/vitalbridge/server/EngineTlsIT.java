@@ -77,7 +77,11 @@ class EngineTlsIT {
   void everyListenerTakesPemKeysACrlAndTls13Only() throws Exception {
     try (Engine engine = Engine.start(ConfigLoader.load(null, env()), Clock.systemUTC())) {
       // HTTPS
+      // The device's certificate is its credential for ingest (role device, no token) ...
       assertThat(https(engine, device, "TLSv1.3").statusCode()).isEqualTo(202);
+      // ... and for nothing else: reading measurements needs a viewer's token.
+      assertThat(https(engine, device, "TLSv1.3", "/api/v1/measurements").statusCode())
+          .isEqualTo(403);
       assertThatThrownBy(() -> https(engine, revoked, "TLSv1.3")).isInstanceOf(Exception.class);
       assertThatThrownBy(() -> https(engine, device, "TLSv1.2")).isInstanceOf(Exception.class);
       assertThatThrownBy(() -> https(engine, null, "TLSv1.3")).isInstanceOf(Exception.class);
@@ -94,6 +98,12 @@ class EngineTlsIT {
 
   private HttpResponse<String> https(Engine engine, TestPki.Issued who, String protocol)
       throws Exception {
+    return https(engine, who, protocol, null);
+  }
+
+  /** POSTs the ACME example to ingest, or GETs {@code readPath} when given. */
+  private HttpResponse<String> https(
+      Engine engine, TestPki.Issued who, String protocol, String readPath) throws Exception {
     SSLParameters params = new SSLParameters();
     params.setProtocols(new String[] {protocol});
     HttpClient client =
@@ -103,6 +113,13 @@ class EngineTlsIT {
             .sslParameters(params)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
+    if (readPath != null) {
+      return client.send(
+          HttpRequest.newBuilder(URI.create("https://localhost:" + engine.httpPort() + readPath))
+              .timeout(Duration.ofSeconds(20))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
     return client.send(
         HttpRequest.newBuilder(
                 URI.create(

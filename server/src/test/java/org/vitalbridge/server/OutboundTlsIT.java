@@ -136,6 +136,8 @@ class OutboundTlsIT {
     env.put("VITALBRIDGE_HTTP_PORT", "0");
     env.put("VITALBRIDGE_HL7_MLLP_PORT", "0");
     env.put("VITALBRIDGE_MQTT_MODE", "off");
+    // Outbound TLS is under test here; API access control has its own tests.
+    env.put("VITALBRIDGE_AUTH_MODE", "none");
     env.put("VITALBRIDGE_FHIR_ENABLED", "true");
     env.put(
         "VITALBRIDGE_FHIR_BASEURL", "https://localhost:" + fhir.getAddress().getPort() + "/fhir");

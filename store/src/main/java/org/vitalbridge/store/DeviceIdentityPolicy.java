@@ -87,10 +87,12 @@ public final class DeviceIdentityPolicy {
 
   /**
    * Why {@code identity} may not send as all of {@code names} ({@code field} says where they came
-   * from), or empty when it may. No identity (no client certificate) checks nothing.
+   * from), or empty when it may. Only a certificate subject binds a sender to device ids: no
+   * identity (no client certificate), or an identity of another kind (an API token's subject,
+   * {@code token:…}, which names a caller, not a device), checks nothing.
    */
   public Optional<Rejection> check(String identity, Collection<String> names, String field) {
-    if (identity == null) {
+    if (identity == null || commonName(identity) == null) {
       return Optional.empty();
     }
     for (String name : names) {

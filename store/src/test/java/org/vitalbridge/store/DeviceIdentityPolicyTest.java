@@ -41,6 +41,17 @@ class DeviceIdentityPolicyTest {
     assertThat(DeviceIdentityPolicy.SELF_ONLY.check(null, List.of("anything"), "device")).isEmpty();
   }
 
+  /** An API token names a caller (an integration), not a device: no device binding to check. */
+  @Test
+  void anApiTokenIdentityIsNotACertificateAndChecksNothing() {
+    assertThat(
+            DeviceIdentityPolicy.SELF_ONLY.check(
+                "token:integration-7", List.of("ACME-0042"), "device"))
+        .isEmpty();
+    assertThat(DeviceIdentityPolicy.SELF_ONLY.check("CN=OTHER", List.of("ACME-0042"), "device"))
+        .isPresent();
+  }
+
   @Test
   void theCnIsTheSubjectsOwnEvenWithSeveral() {
     assertThat(DeviceIdentityPolicy.commonName("CN=ACME-0042,OU=Devices,CN=Ward"))

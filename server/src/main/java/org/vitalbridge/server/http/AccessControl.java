@@ -2,6 +2,7 @@ package org.vitalbridge.server.http;
 
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import java.util.EnumSet;
 import java.util.Locale;
 import org.vitalbridge.security.auth.AuthenticationException;
 import org.vitalbridge.security.auth.Principal;
@@ -73,7 +74,12 @@ final class AccessControl {
       p = Principal.unauthenticated();
     } else {
       String token = token(ctx, route);
-      if (token == null) {
+      String certificate = token == null ? ClientCertificates.subject(ctx.req()) : null;
+      if (certificate != null) {
+        // A device that proved its identity with a client certificate (mutual TLS) may ingest as
+        // itself without a token; which devices it may name is the identity policy's question.
+        p = new Principal(certificate, EnumSet.of(Role.DEVICE), "certificate");
+      } else if (token == null) {
         ctx.header("WWW-Authenticate", "Bearer realm=\"" + REALM + "\"");
         audit.refused(ctx, route, null, 401, "no bearer token");
         throw Problem.of(
@@ -84,29 +90,40 @@ final class AccessControl {
                     + required.id(),
                 ctx.path())
             .raise();
-      }
-      try {
-        p = access.authenticate(token);
-      } catch (AuthenticationException e) {
-        ctx.header(
-            "WWW-Authenticate",
-            "Bearer realm=\""
-                + REALM
-                + "\", error=\""
-                + e.error()
-                + "\", error_description=\""
-                + quoted(e.getMessage())
-                + "\"");
-        audit.refused(ctx, route, null, 401, "invalid token: " + e.getMessage());
-        throw Problem.of(
-                "invalid-token",
-                "Invalid token",
-                401,
-                "the bearer token: " + e.getMessage(),
-                ctx.path())
-            .raise();
+      } else {
+        p = authenticate(ctx, route, token);
       }
     }
+    return checked(ctx, route, required, p);
+  }
+
+  /** The token's caller, or a 401 problem raised (and audited). */
+  private Principal authenticate(Context ctx, ApiRoute route, String token) {
+    try {
+      return access.authenticate(token);
+    } catch (AuthenticationException e) {
+      ctx.header(
+          "WWW-Authenticate",
+          "Bearer realm=\""
+              + REALM
+              + "\", error=\""
+              + e.error()
+              + "\", error_description=\""
+              + quoted(e.getMessage())
+              + "\"");
+      audit.refused(ctx, route, null, 401, "invalid token: " + e.getMessage());
+      throw Problem.of(
+              "invalid-token",
+              "Invalid token",
+              401,
+              "the bearer token: " + e.getMessage(),
+              ctx.path())
+          .raise();
+    }
+  }
+
+  /** {@code p}, let through when it has the route's role, else a 403 problem raised. */
+  private Principal checked(Context ctx, ApiRoute route, Role required, Principal p) {
     if (!p.may(required)) {
       String scope = access.scopeFor(required);
       ctx.header(

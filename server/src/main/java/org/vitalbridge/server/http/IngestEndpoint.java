@@ -71,9 +71,11 @@ final class IngestEndpoint {
     String kind = batch ? batchKind(contentType) : singleKind(contentType);
     int limit = batch ? batchLimit : payloadLimit;
     Body body = read(ctx, gzip, limit);
-    if (channel.identity() != null
-        && channel.device() != null
-        && !ingest.identities().mayActAs(channel.identity(), channel.device())) {
+    if (channel.device() != null
+        && ingest
+            .identities()
+            .check(channel.identity(), java.util.List.of(channel.device()), "device")
+            .isPresent()) {
       throw forbiddenDevice(head(body), contentType, channel, instance);
     }
     if (kind == null) {

@@ -170,7 +170,8 @@ class AuthorizationMatrixIT {
     return path.replace("{template}", "acme-bedside")
         .replace("{seq}", "1")
         .replace("{id}", "ACME-1")
-        .replace("{name}", "fhir");
+        .replace("{name}", "fhir")
+        .replace("{patient}", "MRN-1");
   }
 
   private static int call(ApiFixture f, String method, String path, String token) throws Exception {

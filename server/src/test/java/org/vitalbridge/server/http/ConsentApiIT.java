@@ -56,7 +56,8 @@ class ConsentApiIT {
     assertThat(back.at("/consents/0/state").asText()).isEqualTo("permit");
     assertThat(back.at("/consents/0/source").asText()).isEqualTo("api");
     assertThat(back.at("/consents/0/start").asText()).isEqualTo("2026-01-01T00:00:00Z");
-    assertThat(audited()).containsExactly("consent.permit recorded");
+    // The consent decision itself, and (ApiAudit) the integrator action that recorded it.
+    assertThat(audited()).contains("consent.permit recorded", "POST /api/v1/consents 201");
   }
 
   @Test
