@@ -16,4 +16,7 @@ MQTT=$(free_port)
   VITALBRIDGE_TEMPLATES="$OLDPWD/config/templates" java ${VB_JAVA_OPTS:-} -jar "$OLDPWD/server/target/vitalbridge.jar" run \
   >"$WORK/server.log" 2>&1) &
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$HTTP/health" >/dev/null 2>&1 && break; sleep 0.2; done
+# The first start prints the admin API token once; the dashboard presents it on the stream.
+VB_TOKEN=$(grep -o 'vb_[0-9a-f]*\.[A-Za-z0-9_-]*' "$WORK/server.log" | head -1 || true)
+export VB_TOKEN
 java -cp bench/target/benchmarks.jar org.vitalbridge.bench.LiveLatency "$MQTT" "$HTTP" "${1:-3000}" "${2:-100}"

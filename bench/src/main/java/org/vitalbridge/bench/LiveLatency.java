@@ -48,7 +48,14 @@ public final class LiveLatency {
         HttpClient.newHttpClient()
             .newWebSocketBuilder()
             .buildAsync(
-                URI.create("ws://127.0.0.1:" + httpPort + "/api/v1/stream?device=" + device),
+                URI.create(
+                    "ws://127.0.0.1:"
+                        + httpPort
+                        + "/api/v1/stream?device="
+                        + device
+                        + (System.getenv("VB_TOKEN") == null
+                            ? ""
+                            : "&access_token=" + System.getenv("VB_TOKEN"))),
                 new WebSocket.Listener() {
                   private final StringBuilder partial = new StringBuilder();
 
