@@ -80,8 +80,7 @@ public record MqttConfig(
       javax.net.ssl.X509TrustManager trustManager,
       List<String> protocols) {
     public Tls {
-      protocols =
-          protocols == null || protocols.isEmpty() ? List.of("TLSv1.3") : List.copyOf(protocols);
+      protocols = tls13Unless(protocols);
     }
 
     /** PKCS#12 files, TLS 1.3 only. */
@@ -157,8 +156,7 @@ public record MqttConfig(
       javax.net.ssl.X509TrustManager trustManager,
       List<String> protocols) {
     public External {
-      protocols =
-          protocols == null || protocols.isEmpty() ? List.of("TLSv1.3") : List.copyOf(protocols);
+      protocols = tls13Unless(protocols);
     }
 
     /** The broker's CA from a PKCS#12 trust store (or the JDK's), no client key, TLS 1.3. */
@@ -389,5 +387,12 @@ public record MqttConfig(
 
   private static boolean blank(String s) {
     return s == null || s.isBlank();
+  }
+
+  /** The TLS protocols to enable: TLS 1.3 only unless others are configured. */
+  private static List<String> tls13Unless(List<String> configured) {
+    return configured == null || configured.isEmpty()
+        ? List.of("TLSv1.3")
+        : List.copyOf(configured);
   }
 }

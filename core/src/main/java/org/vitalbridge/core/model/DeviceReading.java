@@ -105,6 +105,25 @@ public record DeviceReading(
 
   /** The same reading carrying a value already read as a code, text or sampled series. */
   public DeviceReading withPreset(Value newPreset) {
+    return with(newPreset, status, deviceFlags);
+  }
+
+  /** The same reading with another result status. */
+  public DeviceReading withStatus(MeasurementStatus newStatus) {
+    return with(preset, newStatus, deviceFlags);
+  }
+
+  /**
+   * The same reading carrying flags the device itself reported (alarm bits, signal quality), which
+   * the harmonizer copies onto the measurement.
+   */
+  public DeviceReading withDeviceFlags(Set<MeasurementFlag> flags) {
+    return with(preset, status, flags);
+  }
+
+  /** The same reading with what decoders add after reading it: preset value, status, flags. */
+  private DeviceReading with(
+      Value newPreset, MeasurementStatus newStatus, Set<MeasurementFlag> newFlags) {
     return new DeviceReading(
         device,
         label,
@@ -117,47 +136,8 @@ public record DeviceReading(
         subject,
         containment,
         newPreset,
-        status,
-        deviceFlags);
-  }
-
-  /** The same reading with another result status. */
-  public DeviceReading withStatus(MeasurementStatus newStatus) {
-    return new DeviceReading(
-        device,
-        label,
-        value,
-        unit,
-        timestamp,
-        timeSpec,
-        fields,
-        location,
-        subject,
-        containment,
-        preset,
         newStatus,
-        deviceFlags);
-  }
-
-  /**
-   * The same reading carrying flags the device itself reported (alarm bits, signal quality), which
-   * the harmonizer copies onto the measurement.
-   */
-  public DeviceReading withDeviceFlags(Set<MeasurementFlag> flags) {
-    return new DeviceReading(
-        device,
-        label,
-        value,
-        unit,
-        timestamp,
-        timeSpec,
-        fields,
-        location,
-        subject,
-        containment,
-        preset,
-        status,
-        flags);
+        newFlags);
   }
 
   /** A numeric reading as a mapping template finds it: no patient, containment or preset. */
