@@ -115,9 +115,7 @@ public record StoreConfig(
         maxBatch,
         queueCapacity,
         destinations,
-        UnassociatedPolicy.FORWARD,
-        java.util.Set.of(),
-        null);
+        UnassociatedPolicy.FORWARD);
   }
 
   public static StoreConfig sqlite(Path file) {
@@ -131,113 +129,94 @@ public record StoreConfig(
   }
 
   public StoreConfig withDestinations(List<String> names) {
-    return new StoreConfig(
-        backend,
-        sqliteFile,
-        sqliteSynchronous,
-        jdbcUrl,
-        user,
-        password,
-        schema,
-        maxPayloadBytes,
-        maxBatch,
-        queueCapacity,
-        names,
-        unassociated,
-        requiresConsent,
-        deviceIdentities);
+    Draft d = new Draft(this);
+    d.destinations = names;
+    return d.build();
   }
 
   public StoreConfig withSqliteSynchronous(String mode) {
-    return new StoreConfig(
-        backend,
-        sqliteFile,
-        mode,
-        jdbcUrl,
-        user,
-        password,
-        schema,
-        maxPayloadBytes,
-        maxBatch,
-        queueCapacity,
-        destinations,
-        unassociated,
-        requiresConsent,
-        deviceIdentities);
+    Draft d = new Draft(this);
+    d.sqliteSynchronous = mode;
+    return d.build();
   }
 
   public StoreConfig withMaxPayloadBytes(int bytes) {
-    return new StoreConfig(
-        backend,
-        sqliteFile,
-        sqliteSynchronous,
-        jdbcUrl,
-        user,
-        password,
-        schema,
-        bytes,
-        maxBatch,
-        queueCapacity,
-        destinations,
-        unassociated,
-        requiresConsent,
-        deviceIdentities);
+    Draft d = new Draft(this);
+    d.maxPayloadBytes = bytes;
+    return d.build();
   }
 
   public StoreConfig withUnassociated(UnassociatedPolicy policy) {
-    return new StoreConfig(
-        backend,
-        sqliteFile,
-        sqliteSynchronous,
-        jdbcUrl,
-        user,
-        password,
-        schema,
-        maxPayloadBytes,
-        maxBatch,
-        queueCapacity,
-        destinations,
-        policy,
-        requiresConsent,
-        deviceIdentities);
+    Draft d = new Draft(this);
+    d.unassociated = policy;
+    return d.build();
   }
 
   /** These settings with {@code names} receiving consenting patients' data only. */
   public StoreConfig withRequiresConsent(java.util.Set<String> names) {
-    return new StoreConfig(
-        backend,
-        sqliteFile,
-        sqliteSynchronous,
-        jdbcUrl,
-        user,
-        password,
-        schema,
-        maxPayloadBytes,
-        maxBatch,
-        queueCapacity,
-        destinations,
-        unassociated,
-        names,
-        deviceIdentities);
+    Draft d = new Draft(this);
+    d.requiresConsent = names;
+    return d.build();
   }
 
   /** These settings with {@code policy} for device certificates. */
   public StoreConfig withDeviceIdentities(DeviceIdentityPolicy policy) {
-    return new StoreConfig(
-        backend,
-        sqliteFile,
-        sqliteSynchronous,
-        jdbcUrl,
-        user,
-        password,
-        schema,
-        maxPayloadBytes,
-        maxBatch,
-        queueCapacity,
-        destinations,
-        unassociated,
-        requiresConsent,
-        policy);
+    Draft d = new Draft(this);
+    d.deviceIdentities = policy;
+    return d.build();
+  }
+
+  /** A changeable copy, so each wither names only the field it changes. */
+  private static final class Draft {
+    private final String backend;
+    private final Path sqliteFile;
+    private String sqliteSynchronous;
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private final String schema;
+    private int maxPayloadBytes;
+    private final int maxBatch;
+    private final int queueCapacity;
+    private List<String> destinations;
+    private UnassociatedPolicy unassociated;
+    private java.util.Set<String> requiresConsent;
+    private DeviceIdentityPolicy deviceIdentities;
+
+    Draft(StoreConfig c) {
+      backend = c.backend;
+      sqliteFile = c.sqliteFile;
+      sqliteSynchronous = c.sqliteSynchronous;
+      jdbcUrl = c.jdbcUrl;
+      user = c.user;
+      password = c.password;
+      schema = c.schema;
+      maxPayloadBytes = c.maxPayloadBytes;
+      maxBatch = c.maxBatch;
+      queueCapacity = c.queueCapacity;
+      destinations = c.destinations;
+      unassociated = c.unassociated;
+      requiresConsent = c.requiresConsent;
+      deviceIdentities = c.deviceIdentities;
+    }
+
+    StoreConfig build() {
+      return new StoreConfig(
+          backend,
+          sqliteFile,
+          sqliteSynchronous,
+          jdbcUrl,
+          user,
+          password,
+          schema,
+          maxPayloadBytes,
+          maxBatch,
+          queueCapacity,
+          destinations,
+          unassociated,
+          requiresConsent,
+          deviceIdentities);
+    }
   }
 
   boolean isSqlite() {
