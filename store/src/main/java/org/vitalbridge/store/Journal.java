@@ -1,5 +1,6 @@
 package org.vitalbridge.store;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -16,8 +17,10 @@ import org.vitalbridge.core.model.RawMessage;
 /**
  * The durable journal of raw messages with group commit. Concurrent {@link #append} calls are
  * queued; one writer thread takes everything waiting (up to {@code maxBatch}), writes it in one
- * transaction and commits, and only then completes the callers' futures. An adapter acknowledges a
- * device when its future completes: acknowledged means committed.
+ * transaction and commits, makes the commit durable (on SQLite: an fsync of the WAL after the write
+ * lock is released, so derived writes need not wait for the disk), and only then completes the
+ * callers' futures. An adapter acknowledges a device when its future completes: acknowledged means
+ * committed and on disk.
  */
 public final class Journal implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Journal.class);
@@ -32,6 +35,7 @@ public final class Journal implements AutoCloseable {
   private record Pending(RawMessage message, CompletableFuture<Void> done) {}
 
   private final Database db;
+  private final Durability durability;
   private final int maxPayloadBytes;
   private final int maxBatch;
   private final BlockingQueue<Pending> queue;
@@ -43,7 +47,22 @@ public final class Journal implements AutoCloseable {
   private Connection connection;
   private PreparedStatement insert;
 
+  /** What makes a commit durable before it is acknowledged ({@link Database#syncJournal}). */
+  interface Durability {
+    void sync() throws IOException;
+  }
+
   Journal(Database db, StoreConfig config, Runnable afterCommit, StoreEvents events) {
+    this(db, config, afterCommit, events, db::syncJournal);
+  }
+
+  Journal(
+      Database db,
+      StoreConfig config,
+      Runnable afterCommit,
+      StoreEvents events,
+      Durability durability) {
+    this.durability = durability;
     this.events = events;
     this.db = db;
     this.maxPayloadBytes = config.maxPayloadBytes();
@@ -165,6 +184,17 @@ public final class Journal implements AutoCloseable {
       closeWriterConnection();
       StoreException failure = new StoreException("journal commit failed: " + e.getMessage(), e);
       batch.forEach(p -> p.done().completeExceptionally(failure));
+      return;
+    }
+    try {
+      durability.sync();
+    } catch (IOException | RuntimeException e) {
+      // Committed but not known to be on disk: nobody is acknowledged; a sender's retry finds
+      // the same raw id and stores nothing twice.
+      log.error("journal fsync of {} messages failed: {}", batch.size(), e.toString());
+      StoreException failure = new StoreException("journal fsync failed: " + e, e);
+      batch.forEach(p -> p.done().completeExceptionally(failure));
+      afterCommit.run();
       return;
     }
     batch.forEach(p -> p.done().complete(null));
