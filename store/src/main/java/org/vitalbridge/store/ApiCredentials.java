@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -12,8 +13,18 @@ import java.util.Optional;
  * itself is never stored (the security module issues and checks them).
  */
 public final class ApiCredentials {
-  /** One credential row. */
-  public record Row(String id, String subject, String role, String salt, String hash) {
+  /**
+   * One credential row.
+   *
+   * @param expiresAt when it stops being accepted; {@code null} for never
+   */
+  public record Row(
+      String id, String subject, String role, String salt, String hash, Instant expiresAt) {
+    /** A credential that does not expire. */
+    public Row(String id, String subject, String role, String salt, String hash) {
+      this(id, subject, role, salt, hash, null);
+    }
+
     @Override
     public String toString() {
       return "ApiCredentials.Row[" + id + ", " + subject + ", " + role + "]";
@@ -34,14 +45,19 @@ public final class ApiCredentials {
           () -> {
             try (PreparedStatement ps =
                 c.prepareStatement(
-                    "INSERT INTO api_credential (id, subject, role, salt, hash, created_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO api_credential (id, subject, role, salt, hash, created_at,"
+                        + " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
               ps.setString(1, row.id());
               ps.setString(2, row.subject());
               ps.setString(3, row.role());
               ps.setString(4, row.salt());
               ps.setString(5, row.hash());
               ps.setLong(6, Times.micros(clock.instant()));
+              if (row.expiresAt() == null) {
+                ps.setNull(7, java.sql.Types.BIGINT);
+              } else {
+                ps.setLong(7, Times.micros(row.expiresAt()));
+              }
               return ps.executeUpdate();
             }
           });
@@ -50,24 +66,30 @@ public final class ApiCredentials {
     }
   }
 
-  /** The credential of this id unless revoked. */
+  /** The credential of this id unless revoked or expired. */
   public Optional<Row> find(String id) {
     try (Connection c = db.connection();
         PreparedStatement ps =
             c.prepareStatement(
-                "SELECT id, subject, role, salt, hash FROM api_credential"
-                    + " WHERE id = ? AND revoked_at IS NULL")) {
+                "SELECT id, subject, role, salt, hash, expires_at FROM api_credential"
+                    + " WHERE id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at"
+                    + " > ?)")) {
       ps.setString(1, id);
+      ps.setLong(2, Times.micros(clock.instant()));
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next()
-            ? Optional.of(
-                new Row(
-                    rs.getString(1),
-                    rs.getString(2),
-                    rs.getString(3),
-                    rs.getString(4),
-                    rs.getString(5)))
-            : Optional.empty();
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        long expires = rs.getLong(6);
+        Instant expiresAt = rs.wasNull() ? null : Times.instant(expires);
+        return Optional.of(
+            new Row(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                expiresAt));
       }
     } catch (SQLException e) {
       throw new StoreException("cannot read API credentials: " + e.getMessage(), e);

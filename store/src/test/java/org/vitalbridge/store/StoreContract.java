@@ -1277,6 +1277,23 @@ abstract class StoreContract {
     assertThat(store.credentials().anyIssued("admin")).isTrue();
   }
 
+  @Test
+  void anApiCredentialIsRefusedFromItsExpiryOn() {
+    Store store = open();
+    Instant expiry = clock.instant().plus(Duration.ofDays(90));
+    store.credentials().add(new ApiCredentials.Row("exp", "gateway", "device", "00", "ff", expiry));
+    store.credentials().add(new ApiCredentials.Row("forever", "admin", "admin", "00", "ff"));
+
+    assertThat(store.credentials().find("exp"))
+        .hasValueSatisfying(r -> assertThat(r.expiresAt()).isEqualTo(expiry));
+    clock.set(expiry.minusMillis(1));
+    assertThat(store.credentials().find("exp")).isPresent();
+    clock.set(expiry);
+    assertThat(store.credentials().find("exp")).isEmpty();
+    assertThat(store.credentials().find("forever"))
+        .hasValueSatisfying(r -> assertThat(r.expiresAt()).isNull());
+  }
+
   // ---------------------------------------------------------------- re-attribution
 
   static final String BED_A = "ICU/301/1";

@@ -13,6 +13,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.junit.jupiter.api.Test;
@@ -206,5 +208,52 @@ class AuditCommandTest {
                     "x")
                 .exit())
         .isEqualTo(2);
+  }
+
+  @Test
+  void tokenCreateWithExpiresInStoresTheExpiryAndRefusesBadDurations() throws Exception {
+    Path config = config();
+    Instant before = Instant.now();
+    Run created =
+        run(
+            "token",
+            "create",
+            "--config",
+            config.toString(),
+            "--role",
+            "viewer",
+            "--subject",
+            "night-shift",
+            "--expires-in",
+            "PT12H");
+    assertThat(created.exit()).as(created.err()).isZero();
+    assertThat(created.err()).contains("expires ");
+    String token = created.out().strip();
+    try (Store s = Engine.openStore(ConfigLoader.load(config, Map.of()), Clock.systemUTC())) {
+      String id = token.substring(3, token.indexOf('.'));
+      assertThat(s.credentials().find(id))
+          .hasValueSatisfying(
+              r ->
+                  assertThat(r.expiresAt())
+                      .isBetween(
+                          before.plus(Duration.ofHours(12)),
+                          Instant.now().plus(Duration.ofHours(12))));
+    }
+    for (String bad : new String[] {"90 days", "PT0S", "-P1D"}) {
+      Run refused =
+          run(
+              "token",
+              "create",
+              "--config",
+              config.toString(),
+              "--role",
+              "viewer",
+              "--subject",
+              "x",
+              "--expires-in",
+              bad);
+      assertThat(refused.exit()).as(bad).isEqualTo(2);
+      assertThat(refused.err()).contains("--expires-in");
+    }
   }
 }
