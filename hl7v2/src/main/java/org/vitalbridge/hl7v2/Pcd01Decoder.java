@@ -166,7 +166,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
       String subject =
           result.getPATIENT().getPID().getPatientIdentifierList(0).getIDNumber().getValue();
       String bed =
-          location(result.getPATIENT().getVISIT().getPV1().getAssignedPatientLocation().encode());
+          Pv1Location.bed(result.getPATIENT().getVISIT().getPV1().getAssignedPatientLocation());
       for (int o = 0; o < result.getORDER_OBSERVATIONReps(); o++) {
         ORU_R01_ORDER_OBSERVATION order = result.getORDER_OBSERVATION(o);
         OBR obr = order.getOBR();
@@ -184,10 +184,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
           String seq = first(obx.getSetIDOBX().getValue(), Integer.toString(obxIndex));
           String path = obx.getObservationSubID().getValue();
           String mds = path == null ? "" : path.split("\\.")[0];
-          String equipment =
-              obx.getEquipmentInstanceIdentifierReps() > 0
-                  ? obx.getEquipmentInstanceIdentifier(0).getEntityIdentifier().getValue()
-                  : null;
+          String equipment = Obx18Equipment.id(obx);
           if (equipment != null && path != null && containerKey(path).equals(mds)) {
             mdsEquipment.put(mds, equipment);
           }
@@ -253,11 +250,22 @@ public final class Pcd01Decoder implements PayloadDecoder {
                         + " correction; D, W retraction; X, N, I, O no result)"));
             continue;
           }
-          String code = id.getIdentifier().getValue();
-          String label =
-              code != null && code.chars().allMatch(Character::isDigit) && !code.isEmpty()
-                  ? code
-                  : first(id.getText().getValue(), code);
+          String label = Obx3Label.of(id);
+          if (obx.getObservationValueReps() > 1 && !text && !waveform) {
+            // One reading per row: keeping the first value would silently drop the others.
+            rejected.add(
+                new Rejection(
+                    RejectionReason.UNSUPPORTED_VALUE,
+                    "OBX^" + seq + "^5",
+                    "OBX-5 of "
+                        + mdcCode(id)
+                        + " has "
+                        + obx.getObservationValueReps()
+                        + " values (repetitions); a "
+                        + valueType
+                        + " row carries one"));
+            continue;
+          }
           String value = hasValue ? obx.getObservationValue(0).getData().encode() : null;
           // A coded or text row without a value is a retraction (checked above): no preset.
           Value preset = null;
@@ -593,23 +601,6 @@ public final class Pcd01Decoder implements PayloadDecoder {
       return refid;
     }
     return refid == null || refid.isBlank() ? code : code + "^" + refid;
-  }
-
-  /** PV1-3 point of care^room^bed as {@code ICU/301/1}; {@code null} when empty. */
-  static String location(String pv13) {
-    if (pv13 == null || pv13.isBlank()) {
-      return null;
-    }
-    List<String> parts = new ArrayList<>();
-    for (String part : pv13.split("\\^")) {
-      if (!part.isBlank()) {
-        parts.add(part.strip());
-      }
-      if (parts.size() == 3) {
-        break;
-      }
-    }
-    return parts.isEmpty() ? null : String.join("/", parts);
   }
 
   /** The value without surrounding blanks, {@code null} when blank. */
