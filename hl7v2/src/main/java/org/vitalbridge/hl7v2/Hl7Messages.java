@@ -38,7 +38,14 @@ public final class Hl7Messages {
     return parser().parse(normalizeSegmentSeparators(er7));
   }
 
-  /** Segments end with CR; files and some senders use LF or CRLF. */
+  /**
+   * The text of a raw message in the character set its MSH-18 names, else {@code defaultCharset};
+   * bytes invalid in it are read as ISO-8859-1 (see {@link Msh18Charsets}).
+   */
+  public static String text(byte[] raw, java.nio.charset.Charset defaultCharset) {
+    return new Msh18Charsets(defaultCharset).decode(raw);
+  }
+
   /** Sender (MSH-3, universal id else namespace) and MSH-10: the key of a resend. */
   public static String resendKey(Message m) throws HL7Exception {
     ca.uhn.hl7v2.model.v26.segment.MSH msh = (ca.uhn.hl7v2.model.v26.segment.MSH) m.get("MSH");
