@@ -45,7 +45,8 @@ import org.vitalbridge.core.time.TimeSpec;
  * reading's status (F final; P, R, S preliminary; C amended; D, W entered-in-error); a retraction
  * (D, W) may come without a value and then retracts whatever was stored for its device, metric and
  * time; rows without a result (X, N, I, O) and other statuses are rejected. PID-3 names the patient
- * and PV1-3 the bed. Rejections name the HL7 location, e.g. {@code OBX^2^5}.
+ * and PV1-3 the bed. Rejections name the HL7 location as ERR-2 does, e.g. {@code OBX^2^5} for the
+ * second OBX segment of the message (whatever its OBX-1).
  */
 public final class Pcd01Decoder implements PayloadDecoder {
   private static final TimeSpec DTM = TimeSpec.of(TimeFormat.HL7_DTM);
@@ -177,11 +178,17 @@ public final class Pcd01Decoder implements PayloadDecoder {
         java.util.Set<OBX> companions =
             java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         attributes.values().forEach(companions::addAll);
+        // Where each row sits among the message's OBX segments: the segment sequence of HL7 ERR-2,
+        // which names rows in ACKs and rejections. OBX-1 restarts in each OBR group.
+        Map<OBX, Integer> occurrence = new java.util.IdentityHashMap<>();
+        for (int x = 0; x < order.getOBSERVATIONReps(); x++) {
+          occurrence.put(order.getOBSERVATION(x).getOBX(), obxIndex + x + 1);
+        }
         for (int x = 0; x < order.getOBSERVATIONReps(); x++) {
           ORU_R01_OBSERVATION observation = order.getOBSERVATION(x);
           OBX obx = observation.getOBX();
           obxIndex++;
-          String seq = first(obx.getSetIDOBX().getValue(), Integer.toString(obxIndex));
+          String seq = Integer.toString(obxIndex);
           String path = obx.getObservationSubID().getValue();
           String mds = path == null ? "" : path.split("\\.")[0];
           String equipment = Obx18Equipment.id(obx);
@@ -292,6 +299,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
                     mdcCode(id),
                     componentSeparator(msh),
                     naPath == null ? List.of() : attributes.getOrDefault(naPath, List.of()),
+                    occurrence,
                     rejected);
             if (preset == null) {
               continue;
@@ -396,6 +404,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
       String code,
       char separator,
       List<OBX> attributes,
+      Map<OBX, Integer> occurrence,
       List<Rejection> rejected)
       throws HL7Exception {
     String at = "OBX^" + seq + "^5";
@@ -450,7 +459,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
       if (!SAMPLE_RATE.equals(strip(a.getObservationIdentifier().getText().getValue()))) {
         continue;
       }
-      String rateSeq = first(a.getSetIDOBX().getValue(), "?");
+      String rateSeq = String.valueOf(occurrence.get(a));
       String text =
           a.getObservationValueReps() == 0
               ? null

@@ -154,4 +154,51 @@ class Pcd01FieldShapesTest {
   void thePv13BedKeepsEachComponentInItsPlace(String pv13, String bed) {
     assertThat(only(message(pv13, spo2(""))).location()).isEqualTo(bed);
   }
+
+  @Test
+  void rowsAreNamedByTheirOccurrenceInTheMessageNotByObx1WhichRestartsPerObr() {
+    // HL7 v2.6 ERR-2 (ERL-2): the segment sequence counts occurrences in the message. OBX-1 set
+    // ids restart in each OBR group, so they cannot tell the second group's first row apart.
+    MappingResult.Mapped r =
+        decode(
+            message(
+                "ICU^1^1",
+                spo2(""),
+                "OBR|2|C|D|182777000^monitoring of patient^SNOMED-CT|||20261202120100+0000",
+                "OBX|1|SN|150021^MDC_PRESS_BLD_NONINV_SYS^MDC|1.2.1.1|^120|266016^MDC_DIM_MMHG^MDC"
+                    + "|||||F",
+                "OBX|2|NM|150022^MDC_PRESS_BLD_NONINV_DIA^MDC|1.2.1.2|80|266016^MDC_DIM_MMHG^MDC"
+                    + "|||||F"));
+
+    assertThat(r.rejected()).extracting(Rejection::field).containsExactly("OBX^2^2");
+    assertThat(r.readings())
+        .extracting(d -> d.fields().value())
+        .containsExactly("OBX^1^5", "OBX^3^5");
+  }
+
+  @Test
+  void anObxBeforeAnyObrIsQuarantinedAndAcknowledgedAsASegmentSequenceError() {
+    String er7 =
+        HEAD
+            + "PV1||I|ICU^1^1\r"
+            + spo2("")
+            + "\r"
+            + OBR
+            + spo2("").replace("OBX|1|", "OBX|2|")
+            + "\r";
+    RawMessage raw =
+        new RawMessage(
+            "raw-1",
+            er7.getBytes(StandardCharsets.UTF_8),
+            Hl7Messages.CONTENT_TYPE,
+            "mllp",
+            "test",
+            null,
+            Instant.parse("2026-12-02T12:00:00Z"));
+
+    Rejection why = ((MappingResult.Failed) DECODER.decode(raw)).rejection();
+    assertThat(why.reason()).isEqualTo(RejectionReason.MALFORMED_PAYLOAD);
+    // HL7 table 0357: 100 segment sequence error, not 207 application internal error.
+    assertThat(Pcd01Acknowledger.error(why).code()).isEqualTo("100");
+  }
 }
