@@ -27,6 +27,10 @@ public final class Hl7Messages {
     // ACK control ids from memory: HAPI's default writes an "id_file" into the working directory.
     ctx.getParserConfiguration()
         .setIdGenerator(new ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator());
+    // An OBX with a value but no (or an unknown) OBX-2 would make HAPI refuse the whole message and
+    // lose every other row; read its OBX-5 as text and let the decoder reject that row alone.
+    ctx.getParserConfiguration().setDefaultObx2Type("ST");
+    ctx.getParserConfiguration().setInvalidObx2Type("ST");
     return ctx;
   }
 
@@ -69,6 +73,30 @@ public final class Hl7Messages {
     String normalized = normalizeSegmentSeparators(er7);
     int end = normalized.indexOf('\r');
     return end < 0 ? normalized : normalized.substring(0, end);
+  }
+
+  /**
+   * The OBX segments (1-based occurrence in the message) whose OBX-2 value type is empty as sent.
+   * The parser reads their OBX-5 as text to keep the other rows, so only the text tells them apart.
+   */
+  static java.util.Set<Integer> obxWithoutValueType(String er7) {
+    String normalized = normalizeSegmentSeparators(er7);
+    java.util.Set<Integer> untyped = new java.util.HashSet<>();
+    if (normalized.length() < 4) {
+      return untyped;
+    }
+    String fieldSeparator = String.valueOf(normalized.charAt(3));
+    int occurrence = 0;
+    for (String segment : normalized.split("\r")) {
+      if (segment.startsWith("OBX" + fieldSeparator)) {
+        occurrence++;
+        String[] fields = segment.split(java.util.regex.Pattern.quote(fieldSeparator), 4);
+        if (fields.length < 3 || fields[2].isBlank()) {
+          untyped.add(occurrence);
+        }
+      }
+    }
+    return untyped;
   }
 
   /**

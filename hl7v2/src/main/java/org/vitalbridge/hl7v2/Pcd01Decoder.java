@@ -136,7 +136,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
     try {
       List<DeviceReading> readings = new ArrayList<>();
       List<Rejection> rejected = new ArrayList<>();
-      int visited = readings(oru, readings, rejected);
+      int visited = readings(oru, Hl7Messages.obxWithoutValueType(er7), readings, rejected);
       int written = Hl7Messages.segmentCount(er7, "OBX");
       if (written > visited) {
         // HAPI files OBX rows outside an OBR group away as non-standard segments; silently
@@ -156,7 +156,11 @@ public final class Pcd01Decoder implements PayloadDecoder {
   }
 
   /** Adds the readings to {@code out}; returns how many OBX rows it visited. */
-  private static int readings(ORU_R01 oru, List<DeviceReading> out, List<Rejection> rejected)
+  private static int readings(
+      ORU_R01 oru,
+      java.util.Set<Integer> untyped,
+      List<DeviceReading> out,
+      List<Rejection> rejected)
       throws HL7Exception {
     MSH msh = oru.getMSH();
     String sender = Hl7Messages.sender(msh);
@@ -213,6 +217,17 @@ public final class Pcd01Decoder implements PayloadDecoder {
               if (Containment.isPath(path)) {
                 containerCodes.put(containerKey(path), mdcCode(id));
               }
+              continue;
+            }
+            if (untyped.contains(obxIndex)) {
+              // HAPI read OBX-5 as its default type (ST); the sender declared none.
+              rejected.add(
+                  new Rejection(
+                      RejectionReason.MISSING_FIELD,
+                      "OBX^" + seq + "^2",
+                      "OBX-2 value type is missing for the value of "
+                          + mdcCode(id)
+                          + ": OBX-5 cannot be read"));
               continue;
             }
             if (!coded && !text && !waveform) {

@@ -201,4 +201,28 @@ class Pcd01FieldShapesTest {
     // HL7 table 0357: 100 segment sequence error, not 207 application internal error.
     assertThat(Pcd01Acknowledger.error(why).code()).isEqualTo("100");
   }
+
+  @ParameterizedTest(name = "OBX-2 ''{0}''")
+  @CsvSource({"'', MISSING_FIELD", "XYZ, UNSUPPORTED_VALUE"})
+  void aRowWithoutAReadableValueTypeIsRejectedAloneNotTheWholeMessage(
+      String obx2, RejectionReason reason) {
+    MappingResult.Mapped r =
+        decode(
+            message(
+                "ICU^1^1",
+                "OBX|1|"
+                    + obx2
+                    + "|149530^MDC_PULS_OXIM_PULS_RATE^MDC|1.1.1.2|72|264864^MDC_DIM_BEAT_PER_MIN^MDC"
+                    + "|||||F|||20261202120000+0000",
+                spo2("").replace("OBX|1|", "OBX|2|")));
+
+    assertThat(r.readings()).extracting(DeviceReading::label).containsExactly("150456");
+    assertThat(r.rejected())
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.reason()).isEqualTo(reason);
+              assertThat(x.field()).isEqualTo("OBX^1^2");
+            });
+  }
 }
