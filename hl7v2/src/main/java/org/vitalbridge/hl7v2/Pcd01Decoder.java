@@ -35,18 +35,19 @@ import org.vitalbridge.core.time.TimeFormat;
 import org.vitalbridge.core.time.TimeSpec;
 
 /**
- * IHE PCD-01 ORU^R01 to device readings. Each numeric OBX row (OBX-2 NM) is one reading: OBX-3
- * code^refid (MDC) as the label, OBX-5 value, OBX-6 unit (MDC or UCUM), OBX-14 time (else OBR-7,
- * else MSH-7) as HL7 DTM, OBX-18 equipment id (else the id on its MDS row, else MSH-3). Coded rows
- * (CWE, CE, CNE, CF) and text rows (ST, TX, FT) are readings with a preset code or text value;
- * waveform rows (NA) are readings with a preset {@link Value.SampledSeries} whose sampling rate
- * comes from their MDC_ATTR_SAMP_RATE attribute row (see {@link #waveform}). Rows without a value
- * (MDS, VMD and channel rows of the OBX-4 containment tree) give no reading. OBX-11 gives the
- * reading's status (F final; P, R, S preliminary; C amended; D, W entered-in-error); a retraction
- * (D, W) may come without a value and then retracts whatever was stored for its device, metric and
- * time; rows without a result (X, N, I, O) and other statuses are rejected. PID-3 names the patient
- * and PV1-3 the bed. Rejections name the HL7 location as ERR-2 does, e.g. {@code OBX^2^5} for the
- * second OBX segment of the message (whatever its OBX-1).
+ * IHE PCD-01 ORU^R01 to device readings. Each numeric OBX row (OBX-2 NM, or an SN that is one exact
+ * number) is one reading: OBX-3 code^refid (MDC) as the label, OBX-5 value, OBX-6 unit (MDC or
+ * UCUM), OBX-14 time (else OBR-7, else MSH-7) as HL7 DTM, OBX-18 equipment id (else the id on its
+ * MDS row, else MSH-3). Coded rows (CWE, CE, CNE, CF) and text rows (ST, TX, FT) are readings with
+ * a preset code or text value; waveform rows (NA) are readings with a preset {@link
+ * Value.SampledSeries} whose sampling rate comes from their MDC_ATTR_SAMP_RATE attribute row (see
+ * {@link #waveform}). Rows without a value (MDS, VMD and channel rows of the OBX-4 containment
+ * tree) give no reading. OBX-11 gives the reading's status (F final; P, R, S preliminary; C
+ * amended; D, W entered-in-error); a retraction (D, W) may come without a value and then retracts
+ * whatever was stored for its device, metric and time; rows without a result (X, N, I, O) and other
+ * statuses are rejected. PID-3 names the patient and PV1-3 the bed. Rejections name the HL7
+ * location as ERR-2 does, e.g. {@code OBX^2^5} for the second OBX segment of the message (whatever
+ * its OBX-1).
  */
 public final class Pcd01Decoder implements PayloadDecoder {
   private static final TimeSpec DTM = TimeSpec.of(TimeFormat.HL7_DTM);
@@ -212,6 +213,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
           String resultStatus = strip(obx.getObservationResultStatus().getValue());
           MeasurementStatus status = resultStatus == null ? null : RESULT_STATUS.get(resultStatus);
           boolean retraction = status == MeasurementStatus.ENTERED_IN_ERROR;
+          String exactNumber = null;
           if (!"NM".equals(valueType)) {
             if (!hasValue && !(retraction && (coded || text || waveform))) {
               if (Containment.isPath(path)) {
@@ -230,7 +232,20 @@ public final class Pcd01Decoder implements PayloadDecoder {
                           + ": OBX-5 cannot be read"));
               continue;
             }
-            if (!coded && !text && !waveform) {
+            if ("SN".equals(valueType)) {
+              exactNumber = ObxStructuredNumeric.exactNumber(obx.getObservationValue(0).getData());
+              if (exactNumber == null) {
+                rejected.add(
+                    new Rejection(
+                        RejectionReason.UNSUPPORTED_VALUE,
+                        "OBX^" + seq + "^5",
+                        "SN value of "
+                            + mdcCode(id)
+                            + " is not one exact number (a comparator, range or ratio is not a"
+                            + " measured value)"));
+                continue;
+              }
+            } else if (!coded && !text && !waveform) {
               // Other value types are not measurements: kept, never dropped.
               rejected.add(
                   new Rejection(
@@ -240,7 +255,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
                           + valueType
                           + " of "
                           + mdcCode(id)
-                          + " is not supported (only NM, NA, coded and text)"));
+                          + " is not supported (only NM, SN, NA, coded and text)"));
               continue;
             }
           }
@@ -288,7 +303,10 @@ public final class Pcd01Decoder implements PayloadDecoder {
                         + " row carries one"));
             continue;
           }
-          String value = hasValue ? obx.getObservationValue(0).getData().encode() : null;
+          String value =
+              exactNumber != null
+                  ? exactNumber
+                  : hasValue ? obx.getObservationValue(0).getData().encode() : null;
           // A coded or text row without a value is a retraction (checked above): no preset.
           Value preset = null;
           if (coded && hasValue) {

@@ -165,7 +165,7 @@ class Pcd01FieldShapesTest {
                 "ICU^1^1",
                 spo2(""),
                 "OBR|2|C|D|182777000^monitoring of patient^SNOMED-CT|||20261202120100+0000",
-                "OBX|1|SN|150021^MDC_PRESS_BLD_NONINV_SYS^MDC|1.2.1.1|^120|266016^MDC_DIM_MMHG^MDC"
+                "OBX|1|DTM|150021^MDC_PRESS_BLD_NONINV_SYS^MDC|1.2.1.1|20261202|266016^MDC_DIM_MMHG^MDC"
                     + "|||||F",
                 "OBX|2|NM|150022^MDC_PRESS_BLD_NONINV_DIA^MDC|1.2.1.2|80|266016^MDC_DIM_MMHG^MDC"
                     + "|||||F"));
@@ -223,6 +223,37 @@ class Pcd01FieldShapesTest {
             x -> {
               assertThat(x.reason()).isEqualTo(reason);
               assertThat(x.field()).isEqualTo("OBX^1^2");
+            });
+  }
+
+  @ParameterizedTest(name = "SN {0}")
+  @CsvSource({"^97, 97", "=^97, 97", "^+97.5, +97.5"})
+  void aStructuredNumericThatIsAnExactNumberIsReadAsOne(String obx5, String value) {
+    String row =
+        "OBX|1|SN|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.1|"
+            + obx5
+            + "|262688^MDC_DIM_PERCENT^MDC|||||F|||20261202120000+0000";
+    assertThat(only(message("ICU^1^1", row)).value()).isEqualTo(value);
+  }
+
+  @ParameterizedTest(name = "SN {0}")
+  @CsvSource({"<^90", ">=^100", "^90^-^100", "^1^:^2", "^abc"})
+  void aStructuredNumericThatIsNoExactNumberIsRejectedNeverStoredAsOne(String obx5) {
+    MappingResult.Mapped r =
+        decode(
+            message(
+                "ICU^1^1",
+                "OBX|1|SN|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.1|"
+                    + obx5
+                    + "|262688^MDC_DIM_PERCENT^MDC|||||F|||20261202120000+0000"));
+
+    assertThat(r.readings()).isEmpty();
+    assertThat(r.rejected())
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.reason()).isEqualTo(RejectionReason.UNSUPPORTED_VALUE);
+              assertThat(x.field()).isEqualTo("OBX^1^5");
             });
   }
 }
