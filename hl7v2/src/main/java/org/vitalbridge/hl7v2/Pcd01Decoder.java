@@ -307,6 +307,22 @@ public final class Pcd01Decoder implements PayloadDecoder {
               exactNumber != null
                   ? exactNumber
                   : hasValue ? obx.getObservationValue(0).getData().encode() : null;
+          if ("NM".equals(valueType)
+              && value != null
+              && SCIENTIFIC.matcher(value.strip()).matches()) {
+            // The number parser downstream also reads JSON, where 1E2 is 100; in HL7 it is a
+            // data type error and the sender must hear of it.
+            rejected.add(
+                new Rejection(
+                    RejectionReason.NOT_NUMERIC,
+                    "OBX^" + seq + "^5",
+                    "value '"
+                        + value.strip()
+                        + "' of "
+                        + mdcCode(id)
+                        + " is not an HL7 NM number (sign, digits, decimal point; no exponent)"));
+            continue;
+          }
           // A coded or text row without a value is a retraction (checked above): no preset.
           Value preset = null;
           if (coded && hasValue) {
@@ -373,6 +389,10 @@ public final class Pcd01Decoder implements PayloadDecoder {
   /** MDC and UCUM spellings of "per second", the unit of MDC_ATTR_SAMP_RATE in PCD-01 messages. */
   private static final java.util.Set<String> PER_SECOND =
       java.util.Set.of("264608", "MDC_DIM_PER_SEC", "/s", "1/s", "Hz");
+
+  /** A number in exponent notation, which HL7 NM does not allow. */
+  private static final java.util.regex.Pattern SCIENTIFIC =
+      java.util.regex.Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)[eE][+-]?\\d+");
 
   /** An HL7 NM value: optional sign, digits, optional decimal point (no exponent). */
   private static final java.util.regex.Pattern NM =

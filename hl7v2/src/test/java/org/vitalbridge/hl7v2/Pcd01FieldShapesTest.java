@@ -256,4 +256,27 @@ class Pcd01FieldShapesTest {
               assertThat(x.field()).isEqualTo("OBX^1^5");
             });
   }
+
+  @ParameterizedTest(name = "NM {0}")
+  @CsvSource({"1E2", "9.7e1", "-1e-3"})
+  void anExponentIsNoHl7NumberAndIsRejectedNotReadAsOne(String obx5) {
+    // HL7 v2.6 NM: optional sign, digits, optional decimal point. 1E2 is a data type error, not
+    // 100.
+    MappingResult.Mapped r =
+        decode(
+            message(
+                "ICU^1^1",
+                "OBX|1|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.1|"
+                    + obx5
+                    + "|262688^MDC_DIM_PERCENT^MDC|||||F|||20261202120000+0000"));
+
+    assertThat(r.readings()).isEmpty();
+    assertThat(r.rejected())
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.reason()).isEqualTo(RejectionReason.NOT_NUMERIC);
+              assertThat(x.field()).isEqualTo("OBX^1^5");
+            });
+  }
 }
