@@ -116,12 +116,12 @@ final class AdtFields {
     }
   }
 
-  /** The PV1 field as Pcd01Decoder names beds, so that ADT and PCD-01 agree on them. */
+  /** The PV1 field as PCD-01 rows name beds (Pv1Location), so that ADT and PCD-01 agree on them. */
   private String location(int field) throws Invalid {
     try {
       Segment pv1 = terser.getSegment("/.PV1");
       Type[] reps = pv1.getField(field);
-      return reps.length == 0 ? null : Pcd01Decoder.location(reps[0].encode());
+      return reps.length == 0 ? null : Pv1Location.bed(reps[0]);
     } catch (HL7Exception e) {
       throw new Invalid(
           "PV1^1^" + field, "207", "cannot read PV1-" + field + ": " + e.getMessage());

@@ -27,6 +27,10 @@ public final class Hl7Messages {
     // ACK control ids from memory: HAPI's default writes an "id_file" into the working directory.
     ctx.getParserConfiguration()
         .setIdGenerator(new ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator());
+    // An OBX with a value but no (or an unknown) OBX-2 would make HAPI refuse the whole message and
+    // lose every other row; read its OBX-5 as text and let the decoder reject that row alone.
+    ctx.getParserConfiguration().setDefaultObx2Type("ST");
+    ctx.getParserConfiguration().setInvalidObx2Type("ST");
     return ctx;
   }
 
@@ -38,7 +42,14 @@ public final class Hl7Messages {
     return parser().parse(normalizeSegmentSeparators(er7));
   }
 
-  /** Segments end with CR; files and some senders use LF or CRLF. */
+  /**
+   * The text of a raw message in the character set its MSH-18 names, else {@code defaultCharset};
+   * bytes invalid in it are read as ISO-8859-1 (see {@link Msh18Charsets}).
+   */
+  public static String text(byte[] raw, java.nio.charset.Charset defaultCharset) {
+    return new Msh18Charsets(defaultCharset).decode(raw);
+  }
+
   /** Sender (MSH-3, universal id else namespace) and MSH-10: the key of a resend. */
   public static String resendKey(Message m) throws HL7Exception {
     ca.uhn.hl7v2.model.v26.segment.MSH msh = (ca.uhn.hl7v2.model.v26.segment.MSH) m.get("MSH");
@@ -62,6 +73,30 @@ public final class Hl7Messages {
     String normalized = normalizeSegmentSeparators(er7);
     int end = normalized.indexOf('\r');
     return end < 0 ? normalized : normalized.substring(0, end);
+  }
+
+  /**
+   * The OBX segments (1-based occurrence in the message) whose OBX-2 value type is empty as sent.
+   * The parser reads their OBX-5 as text to keep the other rows, so only the text tells them apart.
+   */
+  static java.util.Set<Integer> obxWithoutValueType(String er7) {
+    String normalized = normalizeSegmentSeparators(er7);
+    java.util.Set<Integer> untyped = new java.util.HashSet<>();
+    if (normalized.length() < 4) {
+      return untyped;
+    }
+    String fieldSeparator = String.valueOf(normalized.charAt(3));
+    int occurrence = 0;
+    for (String segment : normalized.split("\r")) {
+      if (segment.startsWith("OBX" + fieldSeparator)) {
+        occurrence++;
+        String[] fields = segment.split(java.util.regex.Pattern.quote(fieldSeparator), 4);
+        if (fields.length < 3 || fields[2].isBlank()) {
+          untyped.add(occurrence);
+        }
+      }
+    }
+    return untyped;
   }
 
   /**

@@ -121,6 +121,9 @@ public final class Pcd01Acknowledger {
   static Hl7Acknowledgment.Error error(Rejection r) {
     String code =
         switch (r.reason()) {
+          // The decoder's structural failures (unparseable, OBX outside an OBR group): table 0357
+          // calls that a segment sequence error, as unparseable() answers before decoding.
+          case MALFORMED_PAYLOAD -> "100";
           case MISSING_FIELD -> "101";
           case NOT_NUMERIC, BAD_TIMESTAMP, OUT_OF_RANGE, UNSUPPORTED_VALUE -> "102";
           case UNKNOWN_METRIC, UNIT_UNKNOWN, UNIT_INCOMPATIBLE, UNSUPPORTED_STATUS -> "103";

@@ -35,17 +35,19 @@ import org.vitalbridge.core.time.TimeFormat;
 import org.vitalbridge.core.time.TimeSpec;
 
 /**
- * IHE PCD-01 ORU^R01 to device readings. Each numeric OBX row (OBX-2 NM) is one reading: OBX-3
- * code^refid (MDC) as the label, OBX-5 value, OBX-6 unit (MDC or UCUM), OBX-14 time (else OBR-7,
- * else MSH-7) as HL7 DTM, OBX-18 equipment id (else the id on its MDS row, else MSH-3). Coded rows
- * (CWE, CE, CNE, CF) and text rows (ST, TX, FT) are readings with a preset code or text value;
- * waveform rows (NA) are readings with a preset {@link Value.SampledSeries} whose sampling rate
- * comes from their MDC_ATTR_SAMP_RATE attribute row (see {@link #waveform}). Rows without a value
- * (MDS, VMD and channel rows of the OBX-4 containment tree) give no reading. OBX-11 gives the
- * reading's status (F final; P, R, S preliminary; C amended; D, W entered-in-error); a retraction
- * (D, W) may come without a value and then retracts whatever was stored for its device, metric and
- * time; rows without a result (X, N, I, O) and other statuses are rejected. PID-3 names the patient
- * and PV1-3 the bed. Rejections name the HL7 location, e.g. {@code OBX^2^5}.
+ * IHE PCD-01 ORU^R01 to device readings. Each numeric OBX row (OBX-2 NM, or an SN that is one exact
+ * number) is one reading: OBX-3 code^refid (MDC) as the label, OBX-5 value, OBX-6 unit (MDC or
+ * UCUM), OBX-14 time (else OBR-7, else MSH-7) as HL7 DTM, OBX-18 equipment id (else the id on its
+ * MDS row, else MSH-3). Coded rows (CWE, CE, CNE, CF) and text rows (ST, TX, FT) are readings with
+ * a preset code or text value; waveform rows (NA) are readings with a preset {@link
+ * Value.SampledSeries} whose sampling rate comes from their MDC_ATTR_SAMP_RATE attribute row (see
+ * {@link #waveform}). Rows without a value (MDS, VMD and channel rows of the OBX-4 containment
+ * tree) give no reading. OBX-11 gives the reading's status (F final; P, R, S preliminary; C
+ * amended; D, W entered-in-error); a retraction (D, W) may come without a value and then retracts
+ * whatever was stored for its device, metric and time; rows without a result (X, N, I, O) and other
+ * statuses are rejected. PID-3 names the patient and PV1-3 the bed. Rejections name the HL7
+ * location as ERR-2 does, e.g. {@code OBX^2^5} for the second OBX segment of the message (whatever
+ * its OBX-1).
  */
 public final class Pcd01Decoder implements PayloadDecoder {
   private static final TimeSpec DTM = TimeSpec.of(TimeFormat.HL7_DTM);
@@ -135,7 +137,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
     try {
       List<DeviceReading> readings = new ArrayList<>();
       List<Rejection> rejected = new ArrayList<>();
-      int visited = readings(oru, readings, rejected);
+      int visited = readings(oru, Hl7Messages.obxWithoutValueType(er7), readings, rejected);
       int written = Hl7Messages.segmentCount(er7, "OBX");
       if (written > visited) {
         // HAPI files OBX rows outside an OBR group away as non-standard segments; silently
@@ -155,7 +157,11 @@ public final class Pcd01Decoder implements PayloadDecoder {
   }
 
   /** Adds the readings to {@code out}; returns how many OBX rows it visited. */
-  private static int readings(ORU_R01 oru, List<DeviceReading> out, List<Rejection> rejected)
+  private static int readings(
+      ORU_R01 oru,
+      java.util.Set<Integer> untyped,
+      List<DeviceReading> out,
+      List<Rejection> rejected)
       throws HL7Exception {
     MSH msh = oru.getMSH();
     String sender = Hl7Messages.sender(msh);
@@ -166,7 +172,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
       String subject =
           result.getPATIENT().getPID().getPatientIdentifierList(0).getIDNumber().getValue();
       String bed =
-          location(result.getPATIENT().getVISIT().getPV1().getAssignedPatientLocation().encode());
+          Pv1Location.bed(result.getPATIENT().getVISIT().getPV1().getAssignedPatientLocation());
       for (int o = 0; o < result.getORDER_OBSERVATIONReps(); o++) {
         ORU_R01_ORDER_OBSERVATION order = result.getORDER_OBSERVATION(o);
         OBR obr = order.getOBR();
@@ -177,17 +183,20 @@ public final class Pcd01Decoder implements PayloadDecoder {
         java.util.Set<OBX> companions =
             java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         attributes.values().forEach(companions::addAll);
+        // Where each row sits among the message's OBX segments: the segment sequence of HL7 ERR-2,
+        // which names rows in ACKs and rejections. OBX-1 restarts in each OBR group.
+        Map<OBX, Integer> occurrence = new java.util.IdentityHashMap<>();
+        for (int x = 0; x < order.getOBSERVATIONReps(); x++) {
+          occurrence.put(order.getOBSERVATION(x).getOBX(), obxIndex + x + 1);
+        }
         for (int x = 0; x < order.getOBSERVATIONReps(); x++) {
           ORU_R01_OBSERVATION observation = order.getOBSERVATION(x);
           OBX obx = observation.getOBX();
           obxIndex++;
-          String seq = first(obx.getSetIDOBX().getValue(), Integer.toString(obxIndex));
+          String seq = Integer.toString(obxIndex);
           String path = obx.getObservationSubID().getValue();
           String mds = path == null ? "" : path.split("\\.")[0];
-          String equipment =
-              obx.getEquipmentInstanceIdentifierReps() > 0
-                  ? obx.getEquipmentInstanceIdentifier(0).getEntityIdentifier().getValue()
-                  : null;
+          String equipment = Obx18Equipment.id(obx);
           if (equipment != null && path != null && containerKey(path).equals(mds)) {
             mdsEquipment.put(mds, equipment);
           }
@@ -204,6 +213,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
           String resultStatus = strip(obx.getObservationResultStatus().getValue());
           MeasurementStatus status = resultStatus == null ? null : RESULT_STATUS.get(resultStatus);
           boolean retraction = status == MeasurementStatus.ENTERED_IN_ERROR;
+          String exactNumber = null;
           if (!"NM".equals(valueType)) {
             if (!hasValue && !(retraction && (coded || text || waveform))) {
               if (Containment.isPath(path)) {
@@ -211,7 +221,31 @@ public final class Pcd01Decoder implements PayloadDecoder {
               }
               continue;
             }
-            if (!coded && !text && !waveform) {
+            if (untyped.contains(obxIndex)) {
+              // HAPI read OBX-5 as its default type (ST); the sender declared none.
+              rejected.add(
+                  new Rejection(
+                      RejectionReason.MISSING_FIELD,
+                      "OBX^" + seq + "^2",
+                      "OBX-2 value type is missing for the value of "
+                          + mdcCode(id)
+                          + ": OBX-5 cannot be read"));
+              continue;
+            }
+            if ("SN".equals(valueType)) {
+              exactNumber = ObxStructuredNumeric.exactNumber(obx.getObservationValue(0).getData());
+              if (exactNumber == null) {
+                rejected.add(
+                    new Rejection(
+                        RejectionReason.UNSUPPORTED_VALUE,
+                        "OBX^" + seq + "^5",
+                        "SN value of "
+                            + mdcCode(id)
+                            + " is not one exact number (a comparator, range or ratio is not a"
+                            + " measured value)"));
+                continue;
+              }
+            } else if (!coded && !text && !waveform) {
               // Other value types are not measurements: kept, never dropped.
               rejected.add(
                   new Rejection(
@@ -221,7 +255,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
                           + valueType
                           + " of "
                           + mdcCode(id)
-                          + " is not supported (only NM, NA, coded and text)"));
+                          + " is not supported (only NM, SN, NA, coded and text)"));
               continue;
             }
           }
@@ -253,12 +287,42 @@ public final class Pcd01Decoder implements PayloadDecoder {
                         + " correction; D, W retraction; X, N, I, O no result)"));
             continue;
           }
-          String code = id.getIdentifier().getValue();
-          String label =
-              code != null && code.chars().allMatch(Character::isDigit) && !code.isEmpty()
-                  ? code
-                  : first(id.getText().getValue(), code);
-          String value = hasValue ? obx.getObservationValue(0).getData().encode() : null;
+          String label = Obx3Label.of(id);
+          if (obx.getObservationValueReps() > 1 && !text && !waveform) {
+            // One reading per row: keeping the first value would silently drop the others.
+            rejected.add(
+                new Rejection(
+                    RejectionReason.UNSUPPORTED_VALUE,
+                    "OBX^" + seq + "^5",
+                    "OBX-5 of "
+                        + mdcCode(id)
+                        + " has "
+                        + obx.getObservationValueReps()
+                        + " values (repetitions); a "
+                        + valueType
+                        + " row carries one"));
+            continue;
+          }
+          String value =
+              exactNumber != null
+                  ? exactNumber
+                  : hasValue ? obx.getObservationValue(0).getData().encode() : null;
+          if ("NM".equals(valueType)
+              && value != null
+              && SCIENTIFIC.matcher(value.strip()).matches()) {
+            // The number parser downstream also reads JSON, where 1E2 is 100; in HL7 it is a
+            // data type error and the sender must hear of it.
+            rejected.add(
+                new Rejection(
+                    RejectionReason.NOT_NUMERIC,
+                    "OBX^" + seq + "^5",
+                    "value '"
+                        + value.strip()
+                        + "' of "
+                        + mdcCode(id)
+                        + " is not an HL7 NM number (sign, digits, decimal point; no exponent)"));
+            continue;
+          }
           // A coded or text row without a value is a retraction (checked above): no preset.
           Value preset = null;
           if (coded && hasValue) {
@@ -284,6 +348,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
                     mdcCode(id),
                     componentSeparator(msh),
                     naPath == null ? List.of() : attributes.getOrDefault(naPath, List.of()),
+                    occurrence,
                     rejected);
             if (preset == null) {
               continue;
@@ -324,6 +389,10 @@ public final class Pcd01Decoder implements PayloadDecoder {
   /** MDC and UCUM spellings of "per second", the unit of MDC_ATTR_SAMP_RATE in PCD-01 messages. */
   private static final java.util.Set<String> PER_SECOND =
       java.util.Set.of("264608", "MDC_DIM_PER_SEC", "/s", "1/s", "Hz");
+
+  /** A number in exponent notation, which HL7 NM does not allow. */
+  private static final java.util.regex.Pattern SCIENTIFIC =
+      java.util.regex.Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)[eE][+-]?\\d+");
 
   /** An HL7 NM value: optional sign, digits, optional decimal point (no exponent). */
   private static final java.util.regex.Pattern NM =
@@ -388,6 +457,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
       String code,
       char separator,
       List<OBX> attributes,
+      Map<OBX, Integer> occurrence,
       List<Rejection> rejected)
       throws HL7Exception {
     String at = "OBX^" + seq + "^5";
@@ -442,7 +512,7 @@ public final class Pcd01Decoder implements PayloadDecoder {
       if (!SAMPLE_RATE.equals(strip(a.getObservationIdentifier().getText().getValue()))) {
         continue;
       }
-      String rateSeq = first(a.getSetIDOBX().getValue(), "?");
+      String rateSeq = String.valueOf(occurrence.get(a));
       String text =
           a.getObservationValueReps() == 0
               ? null
@@ -593,23 +663,6 @@ public final class Pcd01Decoder implements PayloadDecoder {
       return refid;
     }
     return refid == null || refid.isBlank() ? code : code + "^" + refid;
-  }
-
-  /** PV1-3 point of care^room^bed as {@code ICU/301/1}; {@code null} when empty. */
-  static String location(String pv13) {
-    if (pv13 == null || pv13.isBlank()) {
-      return null;
-    }
-    List<String> parts = new ArrayList<>();
-    for (String part : pv13.split("\\^")) {
-      if (!part.isBlank()) {
-        parts.add(part.strip());
-      }
-      if (parts.size() == 3) {
-        break;
-      }
-    }
-    return parts.isEmpty() ? null : String.join("/", parts);
   }
 
   /** The value without surrounding blanks, {@code null} when blank. */

@@ -100,7 +100,10 @@ final class Hl7Command implements Callable<Integer> {
     Map<String, Hl7Acknowledgment> seen = new HashMap<>();
     for (Path file : files) {
       String source = file.toString();
-      String er7 = Files.readString(file, StandardCharsets.UTF_8);
+      // As the listener reads a frame: in the character set MSH-18 names (else UTF-8), so a file
+      // from a Latin-1 sender is neither a crash nor mojibake.
+      byte[] bytes = Files.readAllBytes(file);
+      String er7 = Hl7Messages.text(bytes, StandardCharsets.UTF_8);
       Message message;
       try {
         message = Hl7Messages.parse(er7);
@@ -135,13 +138,7 @@ final class Hl7Command implements Callable<Integer> {
       }
       RawMessage raw =
           new RawMessage(
-              key,
-              er7.getBytes(StandardCharsets.UTF_8),
-              Hl7Messages.CONTENT_TYPE,
-              "cli",
-              source,
-              null,
-              clock.instant());
+              key, bytes, Hl7Messages.CONTENT_TYPE, "cli", source, null, clock.instant());
       List<Outcome> outcomes = processor.process(raw);
       for (Outcome o : outcomes) {
         if (o instanceof Outcome.Accepted a) {

@@ -98,4 +98,31 @@ class Hl7CommandTest {
 
     assertThat(exit).isEqualTo(2);
   }
+
+  @Test
+  void aFileInTheCharacterSetItsMsh18NamesIsReadInIt(@TempDir Path dir) throws Exception {
+    Path latin1 = dir.resolve("latin1.hl7");
+    String er7 =
+        "MSH|^~\\&|GW^0012C1FFFE000001^EUI-64||||20261202120000+0000||ORU^R01^ORU_R01|L1|P|2.6"
+            + "|||NE|AL||8859/1\r"
+            + "PID|||P1^^^H^MR||M\u00fcller\r"
+            + "PV1||I|S\u00fcd^301^1\r"
+            + "OBR|1|A|B|182777000^monitoring of patient^SNOMED-CT|||20261202120000+0000\r"
+            + "OBX|1|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.1|97|262688^MDC_DIM_PERCENT^MDC"
+            + "|||||F|||20261202120000+0000\r";
+    Files.write(latin1, er7.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    StringWriter out = new StringWriter();
+
+    int exit =
+        Main.execute(
+            new PrintWriter(out, true),
+            new PrintWriter(new StringWriter(), true),
+            "hl7",
+            latin1.toString());
+
+    assertThat(exit).isZero();
+    JsonNode measurement = new ObjectMapper().readTree(out.toString().split("\n")[0]);
+    assertThat(measurement.get("kind").asText()).isEqualTo("measurement");
+    assertThat(measurement.get("location").asText()).isEqualTo("S\u00fcd/301/1");
+  }
 }
