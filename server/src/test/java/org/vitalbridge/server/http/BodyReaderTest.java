@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -113,6 +114,51 @@ class BodyReaderTest {
 
     assertThat(body).isInstanceOf(TooLarge.class);
     assertThat(((TooLarge) body).head()).hasSize(64 * 1024 + 1);
+  }
+
+  /**
+   * RFC 1952 §2.2: a gzip file is a series of members, and clients (e.g. {@code pigz}, log shippers
+   * appending compressed chunks) send several. The JDK's GZIPInputStream looks for the next member
+   * only when {@code available()} says more bytes are waiting, which a network stream between two
+   * packets does not: the second member must not be dropped silently.
+   */
+  @Example
+  void everyMemberOfAMultiMemberGzipIsReadEvenWhenTheNextHasNotArrivedYet() throws IOException {
+    byte[] first = "[{\"a\":1},".getBytes(StandardCharsets.UTF_8);
+    byte[] second = "{\"a\":2}]".getBytes(StandardCharsets.UTF_8);
+    byte[] one = ApiFixture.gzip(first);
+    byte[] two = ApiFixture.gzip(second);
+    byte[] both = new byte[one.length + two.length];
+    System.arraycopy(one, 0, both, 0, one.length);
+    System.arraycopy(two, 0, both, one.length, two.length);
+
+    Body body = BodyReader.read(new Chunked(both, List.of(one.length, two.length)), true, 1000);
+
+    assertThat(body)
+        .isInstanceOfSatisfying(
+            Complete.class,
+            c ->
+                assertThat(new String(c.bytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("[{\"a\":1},{\"a\":2}]"));
+  }
+
+  @Property(tries = 200)
+  void multiMemberGzipRoundTripsWhateverTheSplitPoints(
+      @ForAll @Size(min = 1, max = 4) List<@Size(max = 1500) byte[]> members,
+      @ForAll("splits") List<Integer> splits)
+      throws IOException {
+    java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+    for (byte[] m : members) {
+      sent.writeBytes(ApiFixture.gzip(m));
+      data.writeBytes(m);
+    }
+
+    Body body = BodyReader.read(new Chunked(sent.toByteArray(), splits), true, 10_000);
+
+    assertThat(body)
+        .isInstanceOfSatisfying(
+            Complete.class, c -> assertThat(c.bytes()).isEqualTo(data.toByteArray()));
   }
 
   @Example
