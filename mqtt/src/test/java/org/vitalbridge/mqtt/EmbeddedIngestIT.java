@@ -306,6 +306,7 @@ class EmbeddedIngestIT extends EmbeddedSupport {
           .isEqualTo(EmbeddedEndpoint.packetLimit(10_000));
       assertThat(connAck.getRestrictions().getReceiveMaximum())
           .isEqualTo(EmbeddedEndpoint.RECEIVE_MAXIMUM);
+      assertThat(connAck.getRestrictions().getTopicAliasMaximum()).isEqualTo(TopicAliases.MAXIMUM);
       assertThat(connAck.getRestrictions().isWildcardSubscriptionAvailable()).isFalse();
       assertThat(connAck.getRestrictions().isSharedSubscriptionAvailable()).isFalse();
       assertThat(ingest.connected()).isTrue();
