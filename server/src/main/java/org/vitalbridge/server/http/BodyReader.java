@@ -4,14 +4,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PushbackInputStream;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Reads a request body up to a limit, counting bytes as they arrive (a missing or false {@code
  * Content-Length} does not get past it), gunzipping on the fly when the sender compressed it: the
  * limit applies to the decompressed bytes, so a zip bomb stops at the limit too. Every member of a
- * multi-member gzip stream (RFC 1952 §2.2) is read.
+ * multi-member gzip stream (RFC 1952 §2.2) is read ({@link Gunzip}).
  */
 final class BodyReader {
   /** What a read gave. */
@@ -35,9 +33,9 @@ final class BodyReader {
   static Body read(InputStream in, boolean gzip, int limit) throws IOException {
     Watched raw = new Watched(in);
     ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(limit + 1, 64 * 1024));
-    GZIPInputStream inflating = null;
+    Gunzip inflating = null;
     try {
-      inflating = gzip ? new GZIPInputStream(new MoreAhead(raw), CHUNK) : null;
+      inflating = gzip ? new Gunzip(raw) : null;
       InputStream body = gzip ? inflating : raw;
       byte[] chunk = new byte[CHUNK];
       int n;
@@ -77,32 +75,6 @@ final class BodyReader {
       }
     } catch (IOException e) {
       // The answer is sent or the connection closed; nothing more to do.
-    }
-  }
-
-  /**
-   * Says whether more bytes will come, waiting for the next one if need be. After a member's
-   * trailer, GZIPInputStream looks for another member only when {@code available() > 0} (or the
-   * next header is already in its buffer); a connection between two packets says 0, which would
-   * silently drop the members that follow. We read the whole body anyway, so waiting is free.
-   */
-  private static final class MoreAhead extends PushbackInputStream {
-    MoreAhead(InputStream in) {
-      super(in, 1);
-    }
-
-    @Override
-    public int available() throws IOException {
-      int n = super.available();
-      if (n > 0) {
-        return n;
-      }
-      int next = read();
-      if (next < 0) {
-        return 0;
-      }
-      unread(next);
-      return 1;
     }
   }
 

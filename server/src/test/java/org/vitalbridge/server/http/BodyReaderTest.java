@@ -161,6 +161,70 @@ class BodyReaderTest {
             Complete.class, c -> assertThat(c.bytes()).isEqualTo(data.toByteArray()));
   }
 
+  /**
+   * Empty members yield no bytes; the JDK's GZIPInputStream recursed once per such member, so a 200
+   * KB body of them overflowed the stack (a 500, the body never quarantined).
+   */
+  @Example
+  void manyEmptyMembersAreBadEncodingNotAStackOverflow() throws IOException {
+    byte[] empty = ApiFixture.gzip(new byte[0]);
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < 10_000; i++) {
+      body.writeBytes(empty);
+    }
+    body.writeBytes(ApiFixture.gzip("{}".getBytes(StandardCharsets.UTF_8)));
+
+    Body read = BodyReader.read(new ByteArrayInputStream(body.toByteArray()), true, 1 << 20);
+
+    assertThat(read)
+        .isInstanceOfSatisfying(
+            BadEncoding.class, b -> assertThat(b.detail()).contains("gzip members"));
+  }
+
+  @Example
+  void emptyMembersWithinTheCapAreReadThrough() throws IOException {
+    byte[] empty = ApiFixture.gzip(new byte[0]);
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < Gunzip.MAX_MEMBERS - 1; i++) {
+      body.writeBytes(empty);
+    }
+    body.writeBytes(ApiFixture.gzip("{}".getBytes(StandardCharsets.UTF_8)));
+
+    Body read = BodyReader.read(new ByteArrayInputStream(body.toByteArray()), true, 1 << 20);
+
+    assertThat(read)
+        .isInstanceOfSatisfying(
+            Complete.class,
+            c -> assertThat(c.bytes()).isEqualTo("{}".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** GZIPInputStream ignored what followed the last member; it may be a cut-off second member. */
+  @Example
+  void bytesAfterTheLastMemberAreBadEncodingWithTheDataKept() throws IOException {
+    byte[] gz = ApiFixture.gzip("[1,2]".getBytes(StandardCharsets.UTF_8));
+    byte[] body = Arrays.copyOf(gz, gz.length + 5);
+    System.arraycopy(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0}, 0, body, gz.length, 5);
+    byte[] garbage = Arrays.copyOf(gz, gz.length + 3);
+    System.arraycopy(new byte[] {'x', 'y', 'z'}, 0, garbage, gz.length, 3);
+
+    assertThat(BodyReader.read(new ByteArrayInputStream(body), true, 100))
+        .isInstanceOfSatisfying(
+            BadEncoding.class,
+            b -> assertThat(new String(b.head(), StandardCharsets.UTF_8)).isEqualTo("[1,2]"));
+    assertThat(BodyReader.read(new ByteArrayInputStream(garbage), true, 100))
+        .isInstanceOfSatisfying(
+            BadEncoding.class, b -> assertThat(b.detail()).contains("after the last gzip member"));
+  }
+
+  @Example
+  void aCorruptedCrcIsBadEncoding() throws IOException {
+    byte[] gz = ApiFixture.gzip("[1,2]".getBytes(StandardCharsets.UTF_8));
+    gz[gz.length - 8] ^= 1;
+
+    assertThat(BodyReader.read(new ByteArrayInputStream(gz), true, 100))
+        .isInstanceOfSatisfying(BadEncoding.class, b -> assertThat(b.detail()).contains("CRC-32"));
+  }
+
   @Example
   void anEmptyBodyClaimingGzipIsBadEncoding() throws IOException {
     Body body = BodyReader.read(new ByteArrayInputStream(new byte[0]), true, 100);
