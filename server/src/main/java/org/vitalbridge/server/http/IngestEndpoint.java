@@ -277,17 +277,25 @@ final class IngestEndpoint {
         .raise();
   }
 
-  /** {@code gzip} (or {@code x-gzip}) or no coding; any other coding is refused with 415. */
+  /**
+   * {@code gzip} (or {@code x-gzip}) or no coding; any other coding is refused with 415. The header
+   * is a list (RFC 9110 §8.4, case-insensitive); {@code identity} entries mean no coding and are
+   * dropped, so {@code gzip, identity} is gzip. Two codings (gzip twice) are refused.
+   */
   private boolean gzip(String coding, Context ctx, Ingest.Channel channel, String instance) {
-    if (coding == null || coding.isBlank()) {
+    if (coding == null) {
       return false;
     }
-    String c = coding.strip().toLowerCase(Locale.ROOT);
-    if (c.equals("gzip") || c.equals("x-gzip")) {
+    List<String> codings =
+        java.util.Arrays.stream(coding.split(","))
+            .map(c -> c.strip().toLowerCase(Locale.ROOT))
+            .filter(c -> !c.isEmpty() && !c.equals("identity"))
+            .toList();
+    if (codings.isEmpty()) {
+      return false;
+    }
+    if (codings.size() == 1 && (codings.get(0).equals("gzip") || codings.get(0).equals("x-gzip"))) {
       return true;
-    }
-    if (c.equals("identity")) {
-      return false;
     }
     Body raw = read(ctx, false, payloadLimit);
     refuse(

@@ -97,7 +97,7 @@ class HttpIngestClientsIT {
   }
 
   @Test
-  void gzipCodingNamesAreCaseInsensitiveAndIdentityIsNoCoding() throws Exception {
+  void gzipCodingNamesAreCaseInsensitiveAndIdentityIsNoCodingAlsoInAList() throws Exception {
     f = ApiFixture.start(tmp);
     byte[] body = example("acme-bedside.json");
 
@@ -117,11 +117,22 @@ class HttpIngestClientsIT {
             utf8(acmeVitals("ACME-6", "ICU-1", NOW.minusSeconds(8))),
             "Content-Encoding",
             "identity");
+    HttpResponse<byte[]> list =
+        f.post(
+            SINGLE,
+            "application/json",
+            gzip(utf8(acmeVitals("ACME-7", "ICU-1", NOW.minusSeconds(7)))),
+            "Content-Encoding",
+            "identity, gzip");
+    HttpResponse<byte[]> twice =
+        f.post(SINGLE, "application/json", gzip(gzip(body)), "Content-Encoding", "gzip, gzip");
     HttpResponse<byte[]> br = f.post(SINGLE, "application/json", body, "Content-Encoding", "br");
 
     assertThat(upper.statusCode()).as(new String(upper.body())).isEqualTo(202);
     assertThat(xgzip.statusCode()).as(new String(xgzip.body())).isEqualTo(202);
     assertThat(identity.statusCode()).as(new String(identity.body())).isEqualTo(202);
+    assertThat(list.statusCode()).as(new String(list.body())).isEqualTo(202);
+    assertProblem(twice, 415, "unsupported-content-encoding");
     assertProblem(br, 415, "unsupported-content-encoding");
     assertThat(br.headers().firstValue("Accept-Encoding")).hasValue("gzip");
   }
