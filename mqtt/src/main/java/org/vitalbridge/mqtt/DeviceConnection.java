@@ -58,6 +58,7 @@ final class DeviceConnection {
   private final Consumer<DeviceConnection> onClosed;
 
   // Event-loop confined.
+  private final TopicAliases aliases = new TopicAliases();
   private int awaitingAnswer;
   private int pendingQos0;
   private boolean cleanDisconnect;
@@ -127,6 +128,13 @@ final class DeviceConnection {
       // Not taken: without an answer the device sends it again after it reconnects.
       return;
     }
+    TopicAliases.Resolved resolved =
+        aliases.resolve(message.topicName(), topicAlias(message.properties()));
+    if (resolved instanceof TopicAliases.Invalid i) {
+      disconnect(MqttDisconnectReasonCode.valueOf(i.code()), i.why());
+      return;
+    }
+    String topic = ((TopicAliases.Topic) resolved).name();
     int qos = message.qosLevel().value();
     int packetId = message.messageId();
     if (qos == 0) {
@@ -144,10 +152,10 @@ final class DeviceConnection {
     Intake.Delivery delivery =
         new Intake.Delivery(
             clientId,
-            message.topicName(),
+            topic,
             message.payload().getBytes(),
             message.isRetain(),
-            message.topicName() + " (client " + clientId + ")",
+            topic + " (client " + clientId + ")",
             identity);
     inFlight.begin();
     serial.execute(
@@ -334,6 +342,13 @@ final class DeviceConnection {
       p.add(new MqttProperties.StringProperty(MqttProperties.REASON_STRING, text));
     }
     return p;
+  }
+
+  /** The PUBLISH's Topic Alias property, or {@code null} (MQTT 3.1.1 has none). */
+  private static Integer topicAlias(MqttProperties properties) {
+    MqttProperties.MqttProperty<?> alias =
+        properties == null ? null : properties.getProperty(MqttProperties.TOPIC_ALIAS);
+    return alias != null && alias.value() instanceof Integer a ? a : null;
   }
 
   /** MQTT 5 lets a client ask for no reason strings (Request Problem Information 0). */

@@ -231,6 +231,7 @@ final class EmbeddedEndpoint implements AutoCloseable {
     MqttProperties p = new MqttProperties();
     p.add(int32(MqttProperties.MAXIMUM_PACKET_SIZE, packetLimit));
     p.add(int32(MqttProperties.RECEIVE_MAXIMUM, RECEIVE_MAXIMUM));
+    p.add(int32(MqttProperties.TOPIC_ALIAS_MAXIMUM, TopicAliases.MAXIMUM));
     // Not a broker: nothing to subscribe to, so no wildcards, shared groups or identifiers.
     p.add(int32(MqttProperties.WILDCARD_SUBSCRIPTION_AVAILABLE, 0));
     p.add(int32(MqttProperties.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 0));

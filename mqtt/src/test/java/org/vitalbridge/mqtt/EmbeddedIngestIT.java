@@ -65,7 +65,7 @@ class EmbeddedIngestIT extends EmbeddedSupport {
   void theAcknowledgementWaitsForTheJournalCommit() throws Exception {
     CountDownLatch decoded = new CountDownLatch(1);
     start(StoreConfig.sqlite(db()), Fixtures.signalling(decoded), embedded());
-    Mqtt5AsyncClient device = device("ACME-1").toAsync();
+    Mqtt5AsyncClient device = deviceRecorded("ACME-1").toAsync();
 
     CompletableFuture<Long> journaledAtAck;
     try (Connection writer = DriverManager.getConnection("jdbc:sqlite:" + db());
@@ -167,7 +167,7 @@ class EmbeddedIngestIT extends EmbeddedSupport {
         new StoreConfig(
             "sqlite", db(), "FULL", null, null, null, null, 1 << 20, 1000, 1, List.of());
     start(tiny, Fixtures.PROCESSOR, embedded());
-    Mqtt5AsyncClient device = device("ACME-1").toAsync();
+    Mqtt5AsyncClient device = deviceRecorded("ACME-1").toAsync();
     List<CompletableFuture<Mqtt5PublishResult>> sent = new ArrayList<>();
 
     try (Connection writer = DriverManager.getConnection("jdbc:sqlite:" + db());
@@ -206,7 +206,7 @@ class EmbeddedIngestIT extends EmbeddedSupport {
   @Test
   void aCommitSlowerThanTheTimeoutIsAnswered0x80AndTheResendStoresNothingTwice() throws Exception {
     start(embedded().withCommitTimeout(Duration.ofMillis(500)));
-    Mqtt5AsyncClient device = device("ACME-1").toAsync();
+    Mqtt5AsyncClient device = deviceRecorded("ACME-1").toAsync();
     byte[] reading = Fixtures.reading("ACME-1", 0);
     CompletableFuture<Mqtt5PublishResult> first;
 
@@ -306,6 +306,7 @@ class EmbeddedIngestIT extends EmbeddedSupport {
           .isEqualTo(EmbeddedEndpoint.packetLimit(10_000));
       assertThat(connAck.getRestrictions().getReceiveMaximum())
           .isEqualTo(EmbeddedEndpoint.RECEIVE_MAXIMUM);
+      assertThat(connAck.getRestrictions().getTopicAliasMaximum()).isEqualTo(TopicAliases.MAXIMUM);
       assertThat(connAck.getRestrictions().isWildcardSubscriptionAvailable()).isFalse();
       assertThat(connAck.getRestrictions().isSharedSubscriptionAvailable()).isFalse();
       assertThat(ingest.connected()).isTrue();

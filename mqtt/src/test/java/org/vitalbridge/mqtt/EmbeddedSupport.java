@@ -90,6 +90,18 @@ abstract class EmbeddedSupport {
     return c;
   }
 
+  /**
+   * A connected device whose CONNECT presence is written: tests that then take SQLite's write lock
+   * must not hold that write (it runs first on the connection's serial executor) behind the lock.
+   */
+  Mqtt5BlockingClient deviceRecorded(String clientId) {
+    Mqtt5BlockingClient c = device(clientId);
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> store.devices().find(clientId).isPresent());
+    return c;
+  }
+
   static Mqtt5PublishResult publish(Mqtt5BlockingClient c, String topic, byte[] payload, int qos) {
     return c.publishWith().topic(topic).qos(MqttQos.fromCode(qos)).payload(payload).send();
   }

@@ -106,6 +106,21 @@ final class RawMqtt implements AutoCloseable {
     publish(topic, payload, qos, packetId, dup, true);
   }
 
+  /** An MQTT 5 PUBLISH with the given encoded properties (under 128 bytes). */
+  void publishWithProperties(String topic, byte[] properties, byte[] payload, int qos, int packetId)
+      throws IOException {
+    ByteArrayOutputStream v = new ByteArrayOutputStream();
+    string(v, topic);
+    if (qos > 0) {
+      v.write(packetId >>> 8);
+      v.write(packetId & 0xff);
+    }
+    v.write(properties.length);
+    v.write(properties);
+    v.write(payload);
+    send(0x30 | (qos << 1), v.toByteArray());
+  }
+
   void pubrel(int packetId) throws IOException {
     send(0x62, new byte[] {(byte) (packetId >>> 8), (byte) packetId});
   }

@@ -4,12 +4,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Reads a request body up to a limit, counting bytes as they arrive (a missing or false {@code
  * Content-Length} does not get past it), gunzipping on the fly when the sender compressed it: the
- * limit applies to the decompressed bytes, so a zip bomb stops at the limit too.
+ * limit applies to the decompressed bytes, so a zip bomb stops at the limit too. Every member of a
+ * multi-member gzip stream (RFC 1952 §2.2) is read ({@link Gunzip}).
  */
 final class BodyReader {
   /** What a read gave. */
@@ -33,9 +33,9 @@ final class BodyReader {
   static Body read(InputStream in, boolean gzip, int limit) throws IOException {
     Watched raw = new Watched(in);
     ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(limit + 1, 64 * 1024));
-    GZIPInputStream inflating = null;
+    Gunzip inflating = null;
     try {
-      inflating = gzip ? new GZIPInputStream(raw, CHUNK) : null;
+      inflating = gzip ? new Gunzip(raw) : null;
       InputStream body = gzip ? inflating : raw;
       byte[] chunk = new byte[CHUNK];
       int n;

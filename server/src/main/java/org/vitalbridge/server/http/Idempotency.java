@@ -9,6 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vitalbridge.core.harmonize.MeasurementIds;
@@ -21,7 +22,10 @@ import org.vitalbridge.store.StoreException;
  * nothing twice. Raw ids are derived from key, request fingerprint and item index, so even a retry
  * racing the first request is journaled once; answers are kept 24 h by the store. The same key with
  * another request (fingerprint: SHA-256 of template, device, endpoint and body) is the client's
- * error: 422.
+ * error: 422. A key is the caller's ({@link #scoped}): devices that pick the same key do not meet.
+ * While a key's request is in flight, another request under it is answered 409 (the draft's
+ * "request is still being processed"), so a second body under one key is never stored beside the
+ * first. In-flight keys are held in this process's memory: one server answers a key at a time.
  */
 final class Idempotency {
   static final String HEADER = "Idempotency-Key";
@@ -32,6 +36,7 @@ final class Idempotency {
   private static final Set<Integer> KEPT = Set.of(202, 400, 404, 413, 415, 422);
 
   private final IdempotencyKeys keys;
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
   Idempotency(IdempotencyKeys keys) {
     this.keys = keys;
@@ -64,6 +69,40 @@ final class Idempotency {
           .raise();
     }
     return k;
+  }
+
+  /**
+   * The key as stored: the caller's identity (client certificate or token subject) and the key, the
+   * identity length-prefixed so that no split of one string can be another's. Without an identity
+   * (no authentication) the key stands alone.
+   */
+  static String scoped(String identity, String key) {
+    return identity == null ? key : identity.length() + ":" + identity + "|" + key;
+  }
+
+  /**
+   * Claims {@code scopedKey} for a request; {@code false} when another request under it is still
+   * being processed. Every claim is {@link #release}d once its answer is saved.
+   */
+  boolean claim(String scopedKey) {
+    return inFlight.add(scopedKey);
+  }
+
+  void release(String scopedKey) {
+    inFlight.remove(scopedKey);
+  }
+
+  /** The answer to a request whose key is still in flight: 409, try again in a second. */
+  static Answer stillInFlight(String instance) {
+    Problem p =
+        Problem.of(
+            "idempotency-key-in-flight",
+            "Idempotency-Key in use",
+            409,
+            "a request with this Idempotency-Key is still being processed; retry with the same key"
+                + " once it is answered",
+            instance);
+    return new Answer(409, Problem.CONTENT_TYPE, p.toJson(), 1);
   }
 
   /**

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 import org.vitalbridge.core.model.Rejection;
 import org.vitalbridge.core.model.RejectionReason;
 import org.vitalbridge.core.pipeline.MediaTypeParameters;
@@ -107,13 +108,23 @@ final class IngestEndpoint {
     }
     byte[] bytes = ((Complete) body).bytes();
     List<Item> items = items(bytes, kind, batch, contentType, channel, instance);
-    String fingerprint = null;
-    IntFunction<String> rawIds;
-    if (key != null) {
-      fingerprint =
+    if (key == null) {
+      ingest(ctx, items, channel, batch, index -> ingest.freshId(), null);
+      return;
+    }
+    String scoped = Idempotency.scoped(channel.identity(), key);
+    if (!idempotency.claim(scoped)) {
+      Answer busy = Idempotency.stillInFlight(instance);
+      metrics.answered(batch ? "batch" : "single", busy.status());
+      write(ctx, busy);
+      return;
+    }
+    boolean handedOver = false;
+    try {
+      String fingerprint =
           Idempotency.fingerprint(
               channel.template(), channel.device(), batch ? "batch" : "single", bytes);
-      Idempotency.Known known = idempotency.replay(key, fingerprint, instance).orElse(null);
+      Idempotency.Known known = idempotency.replay(scoped, fingerprint, instance).orElse(null);
       if (known != null) {
         if (known.replayed()) {
           ctx.header(Idempotency.REPLAYED, "true");
@@ -122,19 +133,43 @@ final class IngestEndpoint {
         write(ctx, known.answer());
         return;
       }
-      String fp = fingerprint;
-      rawIds = index -> Idempotency.rawId(key, fp, index);
-    } else {
-      rawIds = index -> ingest.freshId();
+      ingest(
+              ctx,
+              items,
+              channel,
+              batch,
+              index -> Idempotency.rawId(scoped, fingerprint, index),
+              a -> idempotency.settle(scoped, fingerprint, a, instance))
+          // Released once the answer is saved (settle ran), or the answer failed.
+          .whenComplete((a, e) -> idempotency.release(scoped));
+      handedOver = true;
+    } finally {
+      if (!handedOver) {
+        idempotency.release(scoped);
+      }
     }
-    String fp = fingerprint;
+  }
+
+  /**
+   * Submits the items and answers once they are committed; returns the answer.
+   *
+   * @param settle what the answer becomes once computed (saved under the Idempotency-Key), or null
+   */
+  private CompletableFuture<Answer> ingest(
+      Context ctx,
+      List<Item> items,
+      Ingest.Channel channel,
+      boolean batch,
+      IntFunction<String> rawIds,
+      UnaryOperator<Answer> settle) {
+    String instance = ctx.path();
     CompletableFuture<Answer> answer =
         ingest
             .submit(items, channel, rawIds)
             .thenApplyAsync(
                 results -> {
                   Answer a = Answers.of(results, batch, instance);
-                  return key == null ? a : idempotency.settle(key, fp, a, instance);
+                  return settle == null ? a : settle.apply(a);
                 },
                 answers);
     ctx.future(
@@ -144,6 +179,7 @@ final class IngestEndpoint {
                   metrics.answered(batch ? "batch" : "single", a.status());
                   write(ctx, a);
                 }));
+    return answer;
   }
 
   /** The items of the body; a batch over {@code maxBatchItems} or without any is refused. */
@@ -241,17 +277,25 @@ final class IngestEndpoint {
         .raise();
   }
 
-  /** {@code gzip} (or {@code x-gzip}) or no coding; any other coding is refused with 415. */
+  /**
+   * {@code gzip} (or {@code x-gzip}) or no coding; any other coding is refused with 415. The header
+   * is a list (RFC 9110 §8.4, case-insensitive); {@code identity} entries mean no coding and are
+   * dropped, so {@code gzip, identity} is gzip. Two codings (gzip twice) are refused.
+   */
   private boolean gzip(String coding, Context ctx, Ingest.Channel channel, String instance) {
-    if (coding == null || coding.isBlank()) {
+    if (coding == null) {
       return false;
     }
-    String c = coding.strip().toLowerCase(Locale.ROOT);
-    if (c.equals("gzip") || c.equals("x-gzip")) {
+    List<String> codings =
+        java.util.Arrays.stream(coding.split(","))
+            .map(c -> c.strip().toLowerCase(Locale.ROOT))
+            .filter(c -> !c.isEmpty() && !c.equals("identity"))
+            .toList();
+    if (codings.isEmpty()) {
+      return false;
+    }
+    if (codings.size() == 1 && (codings.get(0).equals("gzip") || codings.get(0).equals("x-gzip"))) {
       return true;
-    }
-    if (c.equals("identity")) {
-      return false;
     }
     Body raw = read(ctx, false, payloadLimit);
     refuse(

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -113,6 +114,115 @@ class BodyReaderTest {
 
     assertThat(body).isInstanceOf(TooLarge.class);
     assertThat(((TooLarge) body).head()).hasSize(64 * 1024 + 1);
+  }
+
+  /**
+   * RFC 1952 §2.2: a gzip file is a series of members, and clients (e.g. {@code pigz}, log shippers
+   * appending compressed chunks) send several. The JDK's GZIPInputStream looks for the next member
+   * only when {@code available()} says more bytes are waiting, which a network stream between two
+   * packets does not: the second member must not be dropped silently.
+   */
+  @Example
+  void everyMemberOfAMultiMemberGzipIsReadEvenWhenTheNextHasNotArrivedYet() throws IOException {
+    byte[] first = "[{\"a\":1},".getBytes(StandardCharsets.UTF_8);
+    byte[] second = "{\"a\":2}]".getBytes(StandardCharsets.UTF_8);
+    byte[] one = ApiFixture.gzip(first);
+    byte[] two = ApiFixture.gzip(second);
+    byte[] both = new byte[one.length + two.length];
+    System.arraycopy(one, 0, both, 0, one.length);
+    System.arraycopy(two, 0, both, one.length, two.length);
+
+    Body body = BodyReader.read(new Chunked(both, List.of(one.length, two.length)), true, 1000);
+
+    assertThat(body)
+        .isInstanceOfSatisfying(
+            Complete.class,
+            c ->
+                assertThat(new String(c.bytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("[{\"a\":1},{\"a\":2}]"));
+  }
+
+  @Property(tries = 200)
+  void multiMemberGzipRoundTripsWhateverTheSplitPoints(
+      @ForAll @Size(min = 1, max = 4) List<@Size(max = 1500) byte[]> members,
+      @ForAll("splits") List<Integer> splits)
+      throws IOException {
+    java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+    for (byte[] m : members) {
+      sent.writeBytes(ApiFixture.gzip(m));
+      data.writeBytes(m);
+    }
+
+    Body body = BodyReader.read(new Chunked(sent.toByteArray(), splits), true, 10_000);
+
+    assertThat(body)
+        .isInstanceOfSatisfying(
+            Complete.class, c -> assertThat(c.bytes()).isEqualTo(data.toByteArray()));
+  }
+
+  /**
+   * Empty members yield no bytes; the JDK's GZIPInputStream recursed once per such member, so a 200
+   * KB body of them overflowed the stack (a 500, the body never quarantined).
+   */
+  @Example
+  void manyEmptyMembersAreBadEncodingNotAStackOverflow() throws IOException {
+    byte[] empty = ApiFixture.gzip(new byte[0]);
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < 10_000; i++) {
+      body.writeBytes(empty);
+    }
+    body.writeBytes(ApiFixture.gzip("{}".getBytes(StandardCharsets.UTF_8)));
+
+    Body read = BodyReader.read(new ByteArrayInputStream(body.toByteArray()), true, 1 << 20);
+
+    assertThat(read)
+        .isInstanceOfSatisfying(
+            BadEncoding.class, b -> assertThat(b.detail()).contains("gzip members"));
+  }
+
+  @Example
+  void emptyMembersWithinTheCapAreReadThrough() throws IOException {
+    byte[] empty = ApiFixture.gzip(new byte[0]);
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < Gunzip.MAX_MEMBERS - 1; i++) {
+      body.writeBytes(empty);
+    }
+    body.writeBytes(ApiFixture.gzip("{}".getBytes(StandardCharsets.UTF_8)));
+
+    Body read = BodyReader.read(new ByteArrayInputStream(body.toByteArray()), true, 1 << 20);
+
+    assertThat(read)
+        .isInstanceOfSatisfying(
+            Complete.class,
+            c -> assertThat(c.bytes()).isEqualTo("{}".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** GZIPInputStream ignored what followed the last member; it may be a cut-off second member. */
+  @Example
+  void bytesAfterTheLastMemberAreBadEncodingWithTheDataKept() throws IOException {
+    byte[] gz = ApiFixture.gzip("[1,2]".getBytes(StandardCharsets.UTF_8));
+    byte[] body = Arrays.copyOf(gz, gz.length + 5);
+    System.arraycopy(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0}, 0, body, gz.length, 5);
+    byte[] garbage = Arrays.copyOf(gz, gz.length + 3);
+    System.arraycopy(new byte[] {'x', 'y', 'z'}, 0, garbage, gz.length, 3);
+
+    assertThat(BodyReader.read(new ByteArrayInputStream(body), true, 100))
+        .isInstanceOfSatisfying(
+            BadEncoding.class,
+            b -> assertThat(new String(b.head(), StandardCharsets.UTF_8)).isEqualTo("[1,2]"));
+    assertThat(BodyReader.read(new ByteArrayInputStream(garbage), true, 100))
+        .isInstanceOfSatisfying(
+            BadEncoding.class, b -> assertThat(b.detail()).contains("after the last gzip member"));
+  }
+
+  @Example
+  void aCorruptedCrcIsBadEncoding() throws IOException {
+    byte[] gz = ApiFixture.gzip("[1,2]".getBytes(StandardCharsets.UTF_8));
+    gz[gz.length - 8] ^= 1;
+
+    assertThat(BodyReader.read(new ByteArrayInputStream(gz), true, 100))
+        .isInstanceOfSatisfying(BadEncoding.class, b -> assertThat(b.detail()).contains("CRC-32"));
   }
 
   @Example

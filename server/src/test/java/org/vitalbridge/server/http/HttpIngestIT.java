@@ -25,10 +25,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vitalbridge.security.auth.Role;
 import org.vitalbridge.store.QuarantineEntry;
 import org.vitalbridge.store.StoredMeasurement;
 import org.vitalbridge.store.StoredRaw;
@@ -556,7 +558,7 @@ class HttpIngestIT {
   }
 
   @Test
-  void concurrentRetriesWithTheSameIdempotencyKeyAreJournaledOnceAndAnsweredAlike()
+  void concurrentRetriesWithTheSameIdempotencyKeyAreJournaledOnceAndAnsweredAlikeOr409()
       throws Exception {
     f = ApiFixture.start(tmp);
     String ndjson =
@@ -571,13 +573,67 @@ class HttpIngestIT {
     }
     List<HttpResponse<byte[]>> answers = tries.stream().map(CompletableFuture::join).toList();
 
-    assertThat(answers).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(202));
+    // A retry racing the first request is told to come back (409), or gets the first answer.
+    List<HttpResponse<byte[]>> accepted =
+        answers.stream().filter(r -> r.statusCode() == 202).toList();
+    assertThat(accepted).isNotEmpty();
     assertThat(answers)
+        .filteredOn(r -> r.statusCode() != 202)
+        .allSatisfy(
+            r -> {
+              assertProblem(r, 409, "idempotency-key-in-flight");
+              assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
+            });
+    assertThat(accepted)
         .extracting(r -> json(r).path("items"))
-        .allSatisfy(items -> assertThat(items).isEqualTo(json(answers.get(0)).path("items")));
+        .allSatisfy(items -> assertThat(items).isEqualTo(json(accepted.get(0)).path("items")));
     f.store.pipeline().drain();
     assertThat(f.rawCount()).isEqualTo(3);
     assertThat(f.measurementCount()).isEqualTo(6);
+  }
+
+  /**
+   * The Idempotency-Key draft: a request whose key is still being processed is answered 409, so a
+   * second request under the same key (a retry, or another body by mistake) never stores while the
+   * first is in flight.
+   */
+  @Test
+  void aKeyStillInFlightIs409AndAnotherBodyUnderItIsNeverStored() throws Exception {
+    f = ApiFixture.start(tmp);
+    CompletableFuture<HttpResponse<byte[]>> first;
+    HttpResponse<byte[]> other;
+    HttpResponse<byte[]> retry;
+    Connection lock = f.lockDatabase();
+    try {
+      first =
+          f.postAsync(
+              SINGLE, "application/json", example("acme-bedside.json"), "Idempotency-Key", "k-9");
+      // The first request is read, decoded and waiting for the locked database by then.
+      Thread.sleep(2000);
+      other =
+          f.post(
+              SINGLE,
+              "application/json",
+              utf8(acmeVitals("ACME-0042", "ICU-3", NOW.minusSeconds(5))),
+              "Idempotency-Key",
+              "k-9");
+      retry =
+          f.post(
+              SINGLE, "application/json", example("acme-bedside.json"), "Idempotency-Key", "k-9");
+    } finally {
+      ApiFixture.unlock(lock);
+    }
+
+    assertThat(first.join().statusCode()).isEqualTo(202);
+    assertProblem(other, 409, "idempotency-key-in-flight");
+    assertProblem(retry, 409, "idempotency-key-in-flight");
+    assertThat(other.headers().firstValue("Retry-After")).hasValue("1");
+    f.store.pipeline().drain();
+    assertThat(f.rawCount()).isEqualTo(1);
+    HttpResponse<byte[]> later =
+        f.post(SINGLE, "application/json", example("acme-bedside.json"), "Idempotency-Key", "k-9");
+    assertThat(later.statusCode()).isEqualTo(202);
+    assertThat(later.headers().firstValue("Idempotent-Replayed")).hasValue("true");
   }
 
   @Test
@@ -627,6 +683,72 @@ class HttpIngestIT {
     // Not a replay of the first answer: the request is refused.
     assertThat(other.headers().firstValue("Idempotent-Replayed")).isEmpty();
     assertThat(f.rawCount()).isEqualTo(1);
+  }
+
+  /**
+   * A key is the caller's: two devices (here a device and an admin token) that happen to pick the
+   * same key — a counter from 1, a timestamp — neither see nor block each other's answers.
+   */
+  @Test
+  void anIdempotencyKeyIsScopedToTheCaller() throws Exception {
+    AtomicReference<TestTokens> tokens = new AtomicReference<>();
+    f =
+        ApiFixture.secured(
+            tmp,
+            ApiFixture.sqlite(tmp),
+            s -> {
+              TestTokens t = new TestTokens(s);
+              tokens.set(t);
+              return t.access;
+            });
+    String device = "Bearer " + tokens.get().of(Role.DEVICE);
+    String admin = "Bearer " + tokens.get().of(Role.ADMIN);
+
+    HttpResponse<byte[]> mine =
+        f.post(
+            SINGLE,
+            "application/json",
+            example("acme-bedside.json"),
+            "Idempotency-Key",
+            "1",
+            "Authorization",
+            device);
+    HttpResponse<byte[]> theirs =
+        f.post(
+            SINGLE,
+            "application/json",
+            utf8(acmeVitals("ACME-0042", "ICU-3", NOW.minusSeconds(5))),
+            "Idempotency-Key",
+            "1",
+            "Authorization",
+            admin);
+    HttpResponse<byte[]> theirsSameBody =
+        f.post(
+            SINGLE,
+            "application/json",
+            example("acme-bedside.json"),
+            "Idempotency-Key",
+            "2",
+            "Authorization",
+            admin);
+    HttpResponse<byte[]> mineSameBodyOtherKey =
+        f.post(
+            SINGLE,
+            "application/json",
+            example("acme-bedside.json"),
+            "Idempotency-Key",
+            "2",
+            "Authorization",
+            device);
+
+    assertThat(mine.statusCode()).isEqualTo(202);
+    assertThat(theirs.statusCode()).isEqualTo(202);
+    assertThat(theirs.headers().firstValue("Idempotent-Replayed")).isEmpty();
+    assertThat(theirsSameBody.statusCode()).isEqualTo(202);
+    assertThat(mineSameBodyOtherKey.statusCode()).isEqualTo(202);
+    assertThat(mineSameBodyOtherKey.headers().firstValue("Idempotent-Replayed")).isEmpty();
+    assertThat(json(mineSameBodyOtherKey).path("items").get(0).path("rawId"))
+        .isNotEqualTo(json(theirsSameBody).path("items").get(0).path("rawId"));
   }
 
   @Test

@@ -142,4 +142,24 @@ class IdempotencyTest {
     assertThat(Idempotency.rawId("k2", "fp", 0)).isNotEqualTo(a);
     assertThat(Idempotency.rawId("k", "fp2", 0)).isNotEqualTo(a);
   }
+
+  @Example
+  void aKeyIsScopedToItsCallerWithoutAmbiguity() {
+    assertThat(Idempotency.scoped(null, "k")).isEqualTo("k");
+    assertThat(Idempotency.scoped("token:a", "k")).isNotEqualTo(Idempotency.scoped("token:b", "k"));
+    assertThat(Idempotency.scoped("a|b", "c")).isNotEqualTo(Idempotency.scoped("a", "b|c"));
+  }
+
+  @Example
+  void aKeyInFlightCannotBeClaimedTwiceUntilReleased() {
+    Idempotency idempotency = new Idempotency(null);
+
+    assertThat(idempotency.claim("k")).isTrue();
+    assertThat(idempotency.claim("k")).isFalse();
+    assertThat(idempotency.claim("other")).isTrue();
+    idempotency.release("k");
+    assertThat(idempotency.claim("k")).isTrue();
+    assertThat(Idempotency.stillInFlight("/p").status()).isEqualTo(409);
+    assertThat(Idempotency.stillInFlight("/p").retryAfter()).isEqualTo(1);
+  }
 }
