@@ -40,6 +40,27 @@ class Pcd01FieldShapesTest {
         + obx18;
   }
 
+  /** One SpO2 row of value type {@code obx2} with {@code obx5} as its value. */
+  private static String spo2Valued(String obx2, String obx5) {
+    return "OBX|1|"
+        + obx2
+        + "|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.1|"
+        + obx5
+        + "|262688^MDC_DIM_PERCENT^MDC|||||F|||20261202120000+0000";
+  }
+
+  /** Nothing read, and the one row refused for {@code reason} at its value. */
+  private static void assertRejectedAtObx5(MappingResult.Mapped r, RejectionReason reason) {
+    assertThat(r.readings()).isEmpty();
+    assertThat(r.rejected())
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.reason()).isEqualTo(reason);
+              assertThat(x.field()).isEqualTo("OBX^1^5");
+            });
+  }
+
   private static MappingResult.Mapped decode(String er7) {
     RawMessage raw =
         new RawMessage(
@@ -229,32 +250,15 @@ class Pcd01FieldShapesTest {
   @ParameterizedTest(name = "SN {0}")
   @CsvSource({"^97, 97", "=^97, 97", "^+97.5, +97.5"})
   void aStructuredNumericThatIsAnExactNumberIsReadAsOne(String obx5, String value) {
-    String row =
-        "OBX|1|SN|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.1|"
-            + obx5
-            + "|262688^MDC_DIM_PERCENT^MDC|||||F|||20261202120000+0000";
-    assertThat(only(message("ICU^1^1", row)).value()).isEqualTo(value);
+    assertThat(only(message("ICU^1^1", spo2Valued("SN", obx5))).value()).isEqualTo(value);
   }
 
   @ParameterizedTest(name = "SN {0}")
   @CsvSource({"<^90", ">=^100", "^90^-^100", "^1^:^2", "^abc"})
   void aStructuredNumericThatIsNoExactNumberIsRejectedNeverStoredAsOne(String obx5) {
-    MappingResult.Mapped r =
-        decode(
-            message(
-                "ICU^1^1",
-                "OBX|1|SN|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.1|"
-                    + obx5
-                    + "|262688^MDC_DIM_PERCENT^MDC|||||F|||20261202120000+0000"));
+    MappingResult.Mapped r = decode(message("ICU^1^1", spo2Valued("SN", obx5)));
 
-    assertThat(r.readings()).isEmpty();
-    assertThat(r.rejected())
-        .singleElement()
-        .satisfies(
-            x -> {
-              assertThat(x.reason()).isEqualTo(RejectionReason.UNSUPPORTED_VALUE);
-              assertThat(x.field()).isEqualTo("OBX^1^5");
-            });
+    assertRejectedAtObx5(r, RejectionReason.UNSUPPORTED_VALUE);
   }
 
   @ParameterizedTest(name = "NM {0}")
@@ -262,21 +266,8 @@ class Pcd01FieldShapesTest {
   void anExponentIsNoHl7NumberAndIsRejectedNotReadAsOne(String obx5) {
     // HL7 v2.6 NM: optional sign, digits, optional decimal point. 1E2 is a data type error, not
     // 100.
-    MappingResult.Mapped r =
-        decode(
-            message(
-                "ICU^1^1",
-                "OBX|1|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.1|"
-                    + obx5
-                    + "|262688^MDC_DIM_PERCENT^MDC|||||F|||20261202120000+0000"));
+    MappingResult.Mapped r = decode(message("ICU^1^1", spo2Valued("NM", obx5)));
 
-    assertThat(r.readings()).isEmpty();
-    assertThat(r.rejected())
-        .singleElement()
-        .satisfies(
-            x -> {
-              assertThat(x.reason()).isEqualTo(RejectionReason.NOT_NUMERIC);
-              assertThat(x.field()).isEqualTo("OBX^1^5");
-            });
+    assertRejectedAtObx5(r, RejectionReason.NOT_NUMERIC);
   }
 }

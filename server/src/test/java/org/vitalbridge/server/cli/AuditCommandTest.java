@@ -15,6 +15,8 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.junit.jupiter.api.Test;
@@ -171,16 +173,7 @@ class AuditCommandTest {
   @Test
   void tokenCreatePrintsATokenOnceAndAuditsTheIssue() throws Exception {
     Path config = config();
-    Run created =
-        run(
-            "token",
-            "create",
-            "--config",
-            config.toString(),
-            "--role",
-            "device",
-            "--subject",
-            "gw-7");
+    Run created = tokenCreate(config, "device", "gw-7");
     assertThat(created.exit()).as(created.err()).isZero();
     String token = created.out().strip();
     assertThat(token).startsWith("vb_");
@@ -196,36 +189,14 @@ class AuditCommandTest {
           .singleElement()
           .satisfies(e -> assertThat(e.event().action()).isEqualTo("token.create"));
     }
-    assertThat(
-            run(
-                    "token",
-                    "create",
-                    "--config",
-                    config.toString(),
-                    "--role",
-                    "root",
-                    "--subject",
-                    "x")
-                .exit())
-        .isEqualTo(2);
+    assertThat(tokenCreate(config, "root", "x").exit()).isEqualTo(2);
   }
 
   @Test
   void tokenCreateWithExpiresInStoresTheExpiryAndRefusesBadDurations() throws Exception {
     Path config = config();
     Instant before = Instant.now();
-    Run created =
-        run(
-            "token",
-            "create",
-            "--config",
-            config.toString(),
-            "--role",
-            "viewer",
-            "--subject",
-            "night-shift",
-            "--expires-in",
-            "PT12H");
+    Run created = tokenCreate(config, "viewer", "night-shift", "--expires-in", "PT12H");
     assertThat(created.exit()).as(created.err()).isZero();
     assertThat(created.err()).contains("expires ");
     String token = created.out().strip();
@@ -240,20 +211,25 @@ class AuditCommandTest {
                           Instant.now().plus(Duration.ofHours(12))));
     }
     for (String bad : new String[] {"90 days", "PT0S", "-P1D"}) {
-      Run refused =
-          run(
-              "token",
-              "create",
-              "--config",
-              config.toString(),
-              "--role",
-              "viewer",
-              "--subject",
-              "x",
-              "--expires-in",
-              bad);
+      Run refused = tokenCreate(config, "viewer", "x", "--expires-in", bad);
       assertThat(refused.exit()).as(bad).isEqualTo(2);
       assertThat(refused.err()).contains("--expires-in");
     }
+  }
+
+  private static Run tokenCreate(Path config, String role, String subject, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "token",
+                "create",
+                "--config",
+                config.toString(),
+                "--role",
+                role,
+                "--subject",
+                subject));
+    args.addAll(List.of(more));
+    return run(args.toArray(String[]::new));
   }
 }

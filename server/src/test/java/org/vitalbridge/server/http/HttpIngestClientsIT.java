@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What real HTTP clients send that a hand-written test would not: BOMs, CRLF, codings. */
 class HttpIngestClientsIT {
-  static final String SINGLE = "/api/v1/ingest/acme-bedside";
-  static final String BATCH = "/api/v1/ingest/acme-bedside/batch";
+  private static final String SINGLE = HttpIngestIT.SINGLE;
+  private static final String BATCH = HttpIngestIT.BATCH;
   private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
   @TempDir Path tmp;
